@@ -1,0 +1,105 @@
+/** Typed configuration: the only module that reads process.env. */
+export interface Config {
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminPassword: string | undefined;
+  jwtSecret: string | undefined;
+  jwtAudience: string | undefined;
+  serviceHostname: string;
+  graphiql: boolean;
+  introspection: boolean;
+  logLevel: string;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid ${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readConfig(env: Env = process.env): Config {
+  return {
+    port: readPort(env, 'PORT', 4000),
+    databaseUrl: readDatabaseUrl(env),
+    dataDir: nonEmpty(env, 'DATA_DIR') ?? '.data',
+    adminPassword: nonEmpty(env, 'ADMIN_PASSWORD'),
+    jwtSecret: nonEmpty(env, 'JWT_SECRET'),
+    jwtAudience: nonEmpty(env, 'JWT_AUDIENCE'),
+    serviceHostname: readHostname(env, 'SERVICE_HOSTNAME', 'localhost'),
+    graphiql: readBoolean(env, 'GRAPHIQL', true),
+    introspection: readBoolean(env, 'INTROSPECTION', true),
+    logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
+    production: env.NODE_ENV === 'production',
+  };
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function readPort(env: Env, name: string, fallback: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(name, `expected a port number 0..65535, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `expected "true" or "false", got "${raw}"`);
+}
+
+function readHostname(env: Env, name: string, fallback: string): string {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!isHostname(raw)) {
+    throw new ConfigError(name, `expected a hostname such as "pds.example.com", got "${raw}"`);
+  }
+  return raw.toLowerCase();
+}
+
+const HOSTNAME_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+function isHostname(value: string): boolean {
+  return value.length <= 253 && value.split('.').every((label) => HOSTNAME_LABEL.test(label));
+}
+
+function readDatabaseUrl(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'DATABASE_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'not a URL (expected postgresql://user@host:port/db)');
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new ConfigError('DATABASE_URL', `expected a postgresql:// URL, got "${url.protocol}//..."`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function readLogLevel(env: Env, name: string, fallback: string): string {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!LOG_LEVELS.includes(raw)) {
+    throw new ConfigError(name, `expected one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw;
+}

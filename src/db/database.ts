@@ -1,0 +1,26 @@
+import type { Config } from '../config.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+
+export interface Database {
+  url: string;
+  embedded: boolean;
+  /** Stops the embedded Postgres, if this process started one. */
+  stop(): Promise<void>;
+}
+
+/** The configured Postgres (DATABASE_URL), or else the embedded one in DATA_DIR. */
+export async function openDatabase(config: Config, log: (message: string) => void = () => {}): Promise<Database> {
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => {} };
+  const embedded = await startEmbeddedPostgres(config.dataDir, log);
+  return { url: embedded.url, embedded: true, stop: embedded.stop };
+}
+
+/** Runs `work` against the database, stopping an embedded Postgres afterwards. */
+export async function withDatabase<T>(config: Config, work: (url: string) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config);
+  try {
+    return await work(database.url);
+  } finally {
+    await database.stop();
+  }
+}
