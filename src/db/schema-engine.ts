@@ -9,6 +9,11 @@ import pg from 'pg';
 export type SchemaEngine = bindings.SchemaEngine;
 
 const require = createRequire(import.meta.url);
+
+// The global WebAssembly API, typed here because @types/node 20 leaves it to lib.dom.
+const wasmApi = (globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
+}).WebAssembly;
 let initialised: Promise<void> | undefined;
 
 // The package imports its .wasm as an ES module, which Node 20 allows only behind
@@ -16,8 +21,8 @@ let initialised: Promise<void> | undefined;
 function initialiseWasm(): Promise<void> {
   initialised ??= (async () => {
     const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
-    const imports = { './schema_engine_bg.js': bindings as unknown as WebAssembly.ModuleImports };
-    const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), imports);
+    const imports = { './schema_engine_bg.js': bindings };
+    const { instance } = await wasmApi.instantiate(await readFile(wasmPath), imports);
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();
@@ -67,7 +72,7 @@ export async function withSchemaEngine<T>(
 ): Promise<T> {
   await initialiseWasm();
   // Our own pool, so that it can be closed: freeing the engine leaves the adapter's pool open.
-  const pool = new pg.Pool({ connectionString, Client: CatalogClient, max: 2 });
+  const pool = new pg.Pool({ connectionString, Client: CatalogClient as unknown as typeof pg.Client, max: 2 });
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
   const engine = await bindings.SchemaEngine.new(
     { datamodels: [[datamodel.path, datamodel.content]] },

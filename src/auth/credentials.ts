@@ -1,0 +1,80 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isValidDid } from '@atproto/syntax';
+import { errors as joseErrors, jwtVerify } from 'jose';
+
+/** Who is calling, as read from the Authorization header. */
+export type Caller =
+  | { kind: 'anonymous' }
+  | { kind: 'admin' }
+  | { kind: 'account'; did: string }
+  /** A valid token whose scope is not full account access (an app password's, say). */
+  | { kind: 'restricted'; did: string; scope: string }
+  /** Credentials were sent but are wrong: bad password, bad signature, expired token. */
+  | { kind: 'invalid'; reason: string };
+
+export interface AuthSettings {
+  adminPassword: string;
+  jwtSecret: string | undefined;
+  jwtAudience: string | undefined;
+}
+
+const ACCESS_SCOPE = 'com.atproto.access';
+const ACCEPTED_TOKEN_TYPES = new Set(['at+jwt', 'JWT']);
+
+export async function readCaller(authorization: string | null, settings: AuthSettings): Promise<Caller> {
+  if (!authorization) return { kind: 'anonymous' };
+  const [scheme, credentials = ''] = authorization.trim().split(/\s+/, 2);
+  switch (scheme?.toLowerCase()) {
+    case 'basic':
+      return readBasic(credentials, settings.adminPassword);
+    case 'bearer':
+      return readBearer(credentials, settings);
+    default:
+      return { kind: 'invalid', reason: 'unsupported authorization scheme (use Basic or Bearer)' };
+  }
+}
+
+function readBasic(credentials: string, adminPassword: string): Caller {
+  const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  const user = decoded.slice(0, separator);
+  const password = decoded.slice(separator + 1);
+  const passwordMatches = sameSecret(password, adminPassword);
+  if (separator < 0 || user !== 'admin' || !passwordMatches) {
+    return { kind: 'invalid', reason: 'wrong admin credentials' };
+  }
+  return { kind: 'admin' };
+}
+
+/** Compares hashes so that neither the length nor the content leaks through timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+async function readBearer(token: string, settings: AuthSettings): Promise<Caller> {
+  if (!settings.jwtSecret) return { kind: 'invalid', reason: 'account tokens are not accepted (JWT_SECRET is not set)' };
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(settings.jwtSecret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp', 'sub', 'scope'],
+      ...(settings.jwtAudience ? { audience: settings.jwtAudience } : {}),
+    });
+    if (protectedHeader.typ !== undefined && !ACCEPTED_TOKEN_TYPES.has(protectedHeader.typ)) {
+      return { kind: 'invalid', reason: `token type "${protectedHeader.typ}" is not an access token` };
+    }
+    const did = payload.sub;
+    if (typeof did !== 'string' || !isValidDid(did)) return { kind: 'invalid', reason: 'token subject is not a DID' };
+    const scope = String(payload.scope);
+    return scope === ACCESS_SCOPE ? { kind: 'account', did } : { kind: 'restricted', did, scope };
+  } catch (error) {
+    return { kind: 'invalid', reason: describeJwtError(error) };
+  }
+}
+
+function describeJwtError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'token expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `token claim "${error.claim}" is invalid`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature is invalid';
+  return 'token is malformed or not signed with HS256';
+}

@@ -1,0 +1,37 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export type Db = PrismaClient;
+
+let client: PrismaClient | undefined;
+
+export interface PrismaOptions {
+  /** Called with the SQL of every statement; tests use it to count statements per request. */
+  onQuery?: (sql: string) => void;
+}
+
+/** Creates the process-wide PrismaClient; the only place that constructs one. */
+export function connectPrisma(connectionString: string, options: PrismaOptions = {}): PrismaClient {
+  if (client) throw new Error('Prisma is already connected');
+  const adapter = new PrismaPg({ connectionString });
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    const logged = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+    logged.$on('query', (event) => onQuery(event.query));
+    client = logged;
+  } else {
+    client = new PrismaClient({ adapter });
+  }
+  return client;
+}
+
+export function getPrisma(): PrismaClient {
+  if (!client) throw new Error('Prisma is not connected: call connectPrisma() first');
+  return client;
+}
+
+export async function disconnectPrisma(): Promise<void> {
+  const current = client;
+  client = undefined;
+  await current?.$disconnect();
+}

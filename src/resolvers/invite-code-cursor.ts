@@ -1,0 +1,34 @@
+import { InvalidRequestError } from './errors.js';
+
+/** Sort orders of com.atproto.admin.getInviteCodes. */
+export type InviteCodeSort = 'RECENT' | 'USAGE';
+
+export interface InviteCodeKey {
+  code: string;
+  createdAt: Date;
+  usedCount: number;
+}
+
+/** Position of a code in a sort order: the primary sort value, then the code as tie-breaker. */
+export type CursorPosition = { sort: 'RECENT'; createdAt: Date; code: string } | { sort: 'USAGE'; usedCount: number; code: string };
+
+/** The PDS cursor formats: `<createdAt epoch ms>::<code>` (RECENT), `<usedCount>::<code>` (USAGE). */
+export function formatInviteCodeCursor(sort: InviteCodeSort, key: InviteCodeKey): string {
+  return sort === 'RECENT' ? `${key.createdAt.getTime()}::${key.code}` : `${key.usedCount}::${key.code}`;
+}
+
+export function parseInviteCodeCursor(sort: InviteCodeSort, cursor: string): CursorPosition {
+  const parts = cursor.split('::');
+  const [primary, code] = parts;
+  if (parts.length !== 2 || !primary || !code || !/^\d+$/.test(primary)) {
+    throw new InvalidRequestError(`Malformed cursor: "${cursor}" (expected "<number>::<code>")`);
+  }
+  const value = Number(primary);
+  if (sort === 'USAGE') {
+    if (!Number.isSafeInteger(value)) throw new InvalidRequestError(`Malformed cursor: "${cursor}" (use count out of range)`);
+    return { sort, usedCount: value, code };
+  }
+  const createdAt = new Date(value);
+  if (Number.isNaN(createdAt.getTime())) throw new InvalidRequestError(`Malformed cursor: "${cursor}" (time out of range)`);
+  return { sort, createdAt, code };
+}

@@ -1,0 +1,67 @@
+import SchemaBuilder from '@pothos/core';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
+import type { GraphQLContext } from '../context.js';
+import { getPrisma } from '../db/prisma.js';
+import type PrismaTypes from '../generated/pothos-prisma-types.js';
+import { getDatamodel } from '../generated/pothos-prisma-types.js';
+import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: {
+    /** HTTP Basic admin:<ADMIN_PASSWORD>. */
+    admin: boolean;
+    /** An account access token whose subject is this DID. */
+    account: string;
+  };
+  Scalars: {
+    Did: { Input: string; Output: string };
+    Datetime: { Input: Date; Output: Date };
+  };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: ({ caller }) => ({
+      admin: caller.kind === 'admin',
+      account: (did: string) => caller.kind === 'account' && caller.did === did,
+    }),
+    unauthorizedError: (_parent, { caller }) => {
+      if (caller.kind === 'anonymous') {
+        return new GraphQLError('Authentication required', { extensions: { code: 'AuthRequired' } });
+      }
+      if (caller.kind === 'invalid') {
+        return new GraphQLError(`Invalid credentials: ${caller.reason}`, { extensions: { code: 'AuthRequired' } });
+      }
+      return new GraphQLError('Not allowed for these credentials', { extensions: { code: 'Forbidden' } });
+    },
+  },
+  prisma: {
+    client: () => getPrisma(),
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    defaultConnectionSize: 100,
+    maxConnectionSize: MAX_PAGE_SIZE,
+    // A resolver that forgets to spread `query` loads relations one parent at a time (N+1).
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    nodesQueryOptions: false,
+    nodeQueryOptions: {
+      description: 'Any InviteCode or InviteCodeUse by its global id; null when there is none.',
+      authScopes: { admin: true },
+    },
+  },
+});

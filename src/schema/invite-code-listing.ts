@@ -1,0 +1,79 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { getPrisma } from '../db/prisma.js';
+import { countInviteCodes } from '../resolvers/count-invite-codes.js';
+import { formatInviteCodeCursor } from '../resolvers/invite-code-cursor.js';
+import type { InviteCodeFilter as Filter } from '../resolvers/invite-code-query.js';
+import { listInviteCodes } from '../resolvers/list-invite-codes.js';
+import { builder } from './builder.js';
+import { InviteCode } from './invite-code.js';
+
+const InviteCodeSort = builder.enumType('InviteCodeSort', {
+  description: 'Orders of com.atproto.admin.getInviteCodes; both descending, with the code as tie-breaker.',
+  values: {
+    RECENT: { description: 'Newest first: createdAt desc, code desc. Cursors are "<createdAt epoch ms>::<code>".' },
+    USAGE: { description: 'Most used first: usedCount desc, code desc. Cursors are "<usedCount>::<code>".' },
+  } as const,
+});
+
+const InviteCodeFilter = builder.inputType('InviteCodeFilter', {
+  description: 'Narrows the admin listing; every field that is set must match.',
+  fields: (t) => ({
+    forAccount: t.string({ description: 'Only codes owned by this DID, or by "admin".' }),
+    createdBy: t.string({ description: 'Only codes made by this DID, or by "admin".' }),
+    disabled: t.boolean({ description: 'Only disabled (true) or only enabled (false) codes.' }),
+    exhausted: t.boolean({ description: 'true: codes with usedCount >= available; false: codes with uses left.' }),
+  }),
+});
+
+const InviteCodeConnection = builder.connectionObject(
+  {
+    type: InviteCode,
+    name: 'InviteCodeConnection',
+    description: 'A page of invite codes.',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: 'Size of the whole filtered set, the same on every page.',
+        resolve: (connection) => (connection as unknown as ListingShape).countTotal(),
+      }),
+    }),
+  },
+  { name: 'InviteCodeEdge' },
+);
+
+/** What the field resolves to: the connection plus a lazy count, run only when selected. */
+interface ListingShape {
+  countTotal: () => Promise<number>;
+}
+
+builder.queryField('inviteCodes', (t) =>
+  t.field({
+    type: InviteCodeConnection,
+    description:
+      'com.atproto.admin.getInviteCodes: all codes, disabled ones included, with keyset pagination. ' +
+      '`first` defaults to 100 and must be 1..500; `after` takes the PDS cursor formats.',
+    args: {
+      sort: t.arg({ type: InviteCodeSort, required: true, defaultValue: 'RECENT', description: 'Order of the listing.' }),
+      filter: t.arg({ type: InviteCodeFilter, description: 'Optional filters.' }),
+      first: t.arg.int({ required: true, defaultValue: 100, description: 'Page size, 1..500.' }),
+      after: t.arg.string({ description: 'endCursor of the previous page.' }),
+    },
+    resolve: async (_root, args, context, info) => {
+      const db = getPrisma();
+      const selection = queryFromInfo({ context, info, path: ['edges', 'node'], typeName: 'InviteCode' });
+      const filter: Filter = args.filter ?? {};
+      const page = await listInviteCodes(db, { ...args, filter }, selection);
+      const edges = page.codes.map((code) => ({ cursor: formatInviteCodeCursor(args.sort, code), node: code }));
+      const connection = {
+        edges,
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: args.after != null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+        countTotal: () => countInviteCodes(db, filter),
+      };
+      return connection;
+    },
+  }),
+);

@@ -1,0 +1,84 @@
+import { getPrisma } from '../db/prisma.js';
+import { ensureIntInRange } from '../resolvers/errors.js';
+import { findInviteCode } from '../resolvers/find-invite-code.js';
+import { USES_ORDER } from '../resolvers/invite-code-query.js';
+import { listAccountInviteCodes } from '../resolvers/list-account-invite-codes.js';
+import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
+import { builder } from './builder.js';
+
+export const InviteCode = builder.prismaNode('InviteCode', {
+  description: 'An invite code: com.atproto.server.defs#inviteCode.',
+  id: { field: 'code', description: 'Relay global id of the code.' },
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'The code itself (inviteCode.code), e.g. "pds-example-com-abc23-567xy".' }),
+    available: t.exposeInt('available', {
+      description: 'Total number of uses the code allows (inviteCode.available), not what is left: see `remaining`.',
+    }),
+    disabled: t.exposeBoolean('disabled', {
+      description: 'Whether the code was disabled (inviteCode.disabled). Disabled codes cannot be redeemed; disabling is permanent.',
+    }),
+    forAccount: t.exposeString('forAccount', {
+      description: 'The owner (inviteCode.forAccount): an account DID, or "admin" for codes with no owner.',
+    }),
+    createdBy: t.exposeString('createdBy', {
+      description: 'Who made the code (inviteCode.createdBy): "admin", or the owner DID for codes the account earned.',
+    }),
+    createdAt: t.expose('createdAt', { type: 'Datetime', description: 'When the code was made (inviteCode.createdAt).' }),
+    uses: t.relation('uses', {
+      description: 'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc).',
+      query: { orderBy: USES_ORDER },
+    }),
+    usesConnection: t.relatedConnection(
+      'uses',
+      {
+        description: 'The uses as a Relay connection, in the order of `uses`. `first` defaults to 100 and must be 1..500; cursors are opaque.',
+        cursor: 'usedBy',
+        totalCount: true,
+        query: { orderBy: USES_ORDER },
+        // Pothos clamps oversized pages silently; the contract rejects them instead.
+        maxSize: ({ first, last }) => {
+          if (first != null) ensureIntInRange('first', first, 1, MAX_PAGE_SIZE);
+          if (last != null) ensureIntInRange('last', last, 1, MAX_PAGE_SIZE);
+          return MAX_PAGE_SIZE;
+        },
+      },
+      {
+        name: 'InviteCodeUseConnection',
+        description: 'A page of the uses of one invite code.',
+      },
+      { name: 'InviteCodeUseEdge' },
+    ),
+    usedCount: t.exposeInt('usedCount', { description: 'How many times the code was used: the length of `uses`.' }),
+    remaining: t.int({
+      description: 'Uses left: max(available - usedCount, 0).',
+      select: { available: true, usedCount: true },
+      resolve: ({ available, usedCount }) => Math.max(available - usedCount, 0),
+    }),
+  }),
+});
+
+builder.queryField('inviteCode', (t) =>
+  t.prismaField({
+    type: InviteCode,
+    nullable: true,
+    description: 'One invite code by its code string; null when there is no such code.',
+    args: { code: t.arg.string({ required: true, description: 'The code, e.g. "pds-example-com-abc23-567xy".' }) },
+    resolve: (query, _root, { code }) => findInviteCode(getPrisma(), code, query),
+  }),
+);
+
+builder.queryField('accountInviteCodes', (t) =>
+  t.prismaField({
+    type: [InviteCode],
+    description:
+      'com.atproto.server.getAccountInviteCodes: the codes owned by `account`, oldest first. Disabled codes are hidden; ' +
+      'with includeUsed: false, used-up codes too. An account may ask for its own codes only.',
+    args: {
+      account: t.arg({ type: 'Did', required: true, description: 'The owner DID.' }),
+      includeUsed: t.arg.boolean({ required: true, defaultValue: true, description: 'Include codes whose uses are all taken.' }),
+    },
+    skipTypeScopes: true,
+    authScopes: (_root, { account }) => ({ admin: true, account }),
+    resolve: (query, _root, args) => listAccountInviteCodes(getPrisma(), args, query),
+  }),
+);

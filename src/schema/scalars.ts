@@ -1,0 +1,60 @@
+import { ensureValidDatetime, ensureValidDid } from '@atproto/syntax';
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { builder } from './builder.js';
+
+/** A scalar input that fails validation; the server names the argument in the final message. */
+export class InvalidScalarError extends GraphQLError {
+  constructor(message: string, node?: ValueNode) {
+    super(message, { nodes: node ?? null, extensions: { code: 'InvalidRequest' } });
+  }
+}
+
+/** parseLiteral: the literal's errors carry its node, so that validation can name the argument. */
+function parseStringLiteral<T>(node: ValueNode, scalar: string, parse: (value: string) => T): T {
+  if (node.kind !== Kind.STRING) throw new InvalidScalarError(`${scalar} must be a string`, node);
+  try {
+    return parse(node.value);
+  } catch (error) {
+    throw error instanceof InvalidScalarError ? new InvalidScalarError(error.message, node) : error;
+  }
+}
+
+function parseDid(value: unknown): string {
+  if (typeof value !== 'string') throw new InvalidScalarError('Did must be a string');
+  try {
+    ensureValidDid(value);
+  } catch (error) {
+    throw new InvalidScalarError(`Invalid DID "${value}": ${(error as Error).message}`);
+  }
+  return value;
+}
+
+function parseDatetime(value: unknown): Date {
+  if (typeof value !== 'string') throw new InvalidScalarError('Datetime must be a string');
+  try {
+    ensureValidDatetime(value);
+  } catch (error) {
+    throw new InvalidScalarError(`Invalid datetime "${value}": ${(error as Error).message}`);
+  }
+  return new Date(value);
+}
+
+builder.scalarType('Did', {
+  description: 'A DID (decentralized identifier), such as did:plc:ewvi7nxzyoun6zhxrhs64oiz. Inputs must pass ensureValidDid from @atproto/syntax.',
+  specifiedByURL: 'https://atproto.com/specs/did',
+  serialize: (value) => value,
+  parseValue: parseDid,
+  parseLiteral: (node) => parseStringLiteral(node, 'Did', parseDid),
+});
+
+builder.scalarType('Datetime', {
+  description:
+    'An atproto datetime string. Inputs must pass ensureValidDatetime from @atproto/syntax; outputs are always YYYY-MM-DDTHH:mm:ss.sssZ (UTC, milliseconds).',
+  specifiedByURL: 'https://atproto.com/specs/lexicon#datetime',
+  serialize: (value) => {
+    if (!(value instanceof Date)) throw new TypeError('Datetime output must be a Date');
+    return value.toISOString();
+  },
+  parseValue: parseDatetime,
+  parseLiteral: (node) => parseStringLiteral(node, 'Datetime', parseDatetime),
+});

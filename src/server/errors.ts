@@ -1,0 +1,45 @@
+import { PothosValidationError } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GraphQLContext } from '../context.js';
+import type { Logger } from '../logger.js';
+import { DomainError } from '../resolvers/errors.js';
+
+/**
+ * Turns each error of an execution result into what a client may see: domain errors become
+ * GraphQL errors with their code; anything unexpected is logged with the request id and
+ * replaced by a generic error that carries only that id.
+ */
+export function useErrorCodes(logger: Logger): Plugin<GraphQLContext> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          if (!('errors' in result) || !result.errors?.length) return;
+          const context = args.contextValue as GraphQLContext;
+          setResult({ ...result, errors: result.errors.map((error) => toClientError(error, context, logger)) });
+        },
+      };
+    },
+  };
+}
+
+function toClientError(error: GraphQLError, context: GraphQLContext, logger: Logger): GraphQLError {
+  // Already meant for the client: auth and scalar errors, and variable coercion (which copies
+  // the scalar's code).
+  if (error.extensions.code) return error;
+  const original = error.originalError;
+  const at = { nodes: error.nodes ?? null, path: error.path ?? null };
+  if (!original) {
+    // graphql-js's own errors; those without a path concern the request (bad variables).
+    return error.path ? error : new GraphQLError(error.message, { ...at, extensions: { code: 'InvalidRequest' } });
+  }
+  if (original instanceof DomainError) {
+    return new GraphQLError(original.message, { ...at, extensions: { code: original.code, ...original.extensions } });
+  }
+  if (original instanceof PothosValidationError) {
+    return new GraphQLError(original.message, { ...at, extensions: { code: 'InvalidRequest' } });
+  }
+  logger.error({ err: original, requestId: context.requestId, path: error.path?.join('.') }, 'unexpected error');
+  return new GraphQLError('Unexpected error', { ...at, extensions: { code: 'InternalServerError', requestId: context.requestId } });
+}

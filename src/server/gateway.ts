@@ -1,0 +1,57 @@
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError } from 'graphql';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { readCaller, type AuthSettings } from '../auth/credentials.js';
+import type { Config } from '../config.js';
+import type { GraphQLContext } from '../context.js';
+import { getPrisma } from '../db/prisma.js';
+import type { Logger } from '../logger.js';
+import { schema } from '../schema/index.js';
+import { useInvalidRequestCodes } from './argument-errors.js';
+import { useErrorCodes } from './errors.js';
+import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { requestIdOf, useRequestId } from './request-id.js';
+
+export interface GatewayOptions {
+  config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience'>;
+  adminPassword: string;
+  logger: Logger;
+}
+
+export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+
+/** The HTTP handler of the gateway; it never listens (see main.ts). */
+export function createGateway({ config, adminPassword, logger }: GatewayOptions): Gateway {
+  const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };
+  return createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: config.graphiql && { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    logging: logger.child({ component: 'yoga' }),
+    maskedErrors: {
+      // Errors of execution were already mapped by useErrorCodes; this catches the rest.
+      maskError: (error) => {
+        if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) return error;
+        logger.error({ err: error }, 'unexpected error outside execution');
+        return new GraphQLError('Unexpected error', { extensions: { code: 'InternalServerError' } });
+      },
+    },
+    context: async ({ request }) => ({
+      caller: await readCaller(request.headers.get('authorization'), auth),
+      requestId: requestIdOf(request),
+    }),
+    plugins: [
+      useRequestId(),
+      useInvalidRequestCodes(),
+      useErrorCodes(logger),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      useReadinessCheck({
+        endpoint: '/ready',
+        // Never throws: a thrown error's message would reach the client.
+        check: () => getPrisma().$queryRaw`SELECT 1`.then(() => true, () => false),
+      }),
+    ],
+  });
+}

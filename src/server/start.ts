@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { Config } from '../config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { applyMigrations } from '../db/migrations.js';
+import { connectPrisma, disconnectPrisma } from '../db/prisma.js';
+import type { Logger } from '../logger.js';
+import { createGateway } from './gateway.js';
+
+export interface RunningGateway {
+  url: string;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, applies pending migrations and serves the gateway on config.port. */
+export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  const database = await openDatabase(config, (line) => logger.debug({ component: 'postgres' }, line.trim()));
+  const applied = await applyMigrations(database.url);
+  if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
+  connectPrisma(database.url);
+
+  const adminPassword = config.adminPassword ?? generateAdminPassword();
+  const gateway = createGateway({ config, adminPassword, logger });
+  const server = createServer(gateway);
+  await new Promise<void>((listening) => server.listen(config.port, listening));
+  const url = `http://localhost:${portOf(server)}/graphql`;
+  logger.info({ url, database: database.embedded ? 'embedded' : 'DATABASE_URL' }, 'invitegate is serving');
+  if (!config.adminPassword) announceAdminPassword(adminPassword);
+
+  return {
+    url,
+    database,
+    stop: async () => {
+      await new Promise<void>((closed) => server.close(() => closed()));
+      await disconnectPrisma();
+      await database.stop();
+    },
+  };
+}
+
+function generateAdminPassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/** Printed once, on the terminal only: the password is never written to the log stream. */
+function announceAdminPassword(password: string): void {
+  const header = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+  process.stderr.write(
+    `\nADMIN_PASSWORD is not set; generated one for this run: ${password}\n` +
+      `GraphiQL headers: { "Authorization": "${header}" }\n\n`,
+  );
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
