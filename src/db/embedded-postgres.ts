@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import exitHook from 'async-exit-hook';
@@ -25,8 +25,10 @@ type Log = (message: string) => void;
 export async function startEmbeddedPostgres(dataDir: string, log: Log = () => {}): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
-  // 0755: as root the cluster runs as the `postgres` user, which must reach clusterDir.
   await mkdir(root, { recursive: true, mode: 0o755 });
+  const asRoot = process.getuid?.() === 0;
+  // As root the cluster runs as the `postgres` user, which must be able to reach clusterDir.
+  if (asRoot) await chmod(root, (await stat(root)).mode | 0o711);
   const password = await readOrCreatePassword(join(root, 'postgres-password'));
   const port = await findFreePort();
   const server = new EmbeddedPostgres({
@@ -38,7 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Log = () => {}
     persistent: true,
     // Only TCP on loopback: no other host, and no Unix socket in a shared directory.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: log,
     onError: (error) => log(`[error] ${String(error)}`),
   });

@@ -16,6 +16,7 @@ export interface InviteCodePage {
   hasNextPage: boolean;
 }
 
+export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
 
 const ORDER: Record<InviteCodeSort, Prisma.InviteCodeOrderByWithRelationInput[]> = {

@@ -7,7 +7,7 @@ import type { GraphQLContext } from '../context.js';
 import { getPrisma } from '../db/prisma.js';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
-import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -48,7 +48,7 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
-    defaultConnectionSize: 100,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
     maxConnectionSize: MAX_PAGE_SIZE,
     // A resolver that forgets to spread `query` loads relations one parent at a time (N+1).
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',

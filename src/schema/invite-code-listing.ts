@@ -3,7 +3,7 @@ import { getPrisma } from '../db/prisma.js';
 import { countInviteCodes } from '../resolvers/count-invite-codes.js';
 import { formatInviteCodeCursor } from '../resolvers/invite-code-cursor.js';
 import type { InviteCodeFilter as Filter } from '../resolvers/invite-code-query.js';
-import { listInviteCodes } from '../resolvers/list-invite-codes.js';
+import { DEFAULT_PAGE_SIZE, listInviteCodes } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
 import { InviteCode } from './invite-code.js';
 
@@ -52,17 +52,18 @@ builder.queryField('inviteCodes', (t) =>
       'com.atproto.admin.getInviteCodes: all codes, disabled ones included, with keyset pagination. ' +
       '`first` defaults to 100 and must be 1..500; `after` takes the PDS cursor formats.',
     args: {
-      sort: t.arg({ type: InviteCodeSort, required: true, defaultValue: 'RECENT', description: 'Order of the listing.' }),
+      sort: t.arg({ type: InviteCodeSort, defaultValue: 'RECENT', description: 'Order of the listing.' }),
       filter: t.arg({ type: InviteCodeFilter, description: 'Optional filters.' }),
-      first: t.arg.int({ required: true, defaultValue: 100, description: 'Page size, 1..500.' }),
+      first: t.arg.int({ description: 'Page size, 1..500; 100 when omitted.' }),
       after: t.arg.string({ description: 'endCursor of the previous page.' }),
     },
     resolve: async (_root, args, context, info) => {
       const db = getPrisma();
       const selection = queryFromInfo({ context, info, path: ['edges', 'node'], typeName: 'InviteCode' });
       const filter: Filter = args.filter ?? {};
-      const page = await listInviteCodes(db, { ...args, filter }, selection);
-      const edges = page.codes.map((code) => ({ cursor: formatInviteCodeCursor(args.sort, code), node: code }));
+      const sort = args.sort ?? 'RECENT';
+      const page = await listInviteCodes(db, { sort, filter, first: args.first ?? DEFAULT_PAGE_SIZE, after: args.after }, selection);
+      const edges = page.codes.map((code) => ({ cursor: formatInviteCodeCursor(sort, code), node: code }));
       const connection = {
         edges,
         pageInfo: {

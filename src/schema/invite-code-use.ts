@@ -1,5 +1,6 @@
 import { getPrisma } from '../db/prisma.js';
-import { findInvitedBy } from '../resolvers/find-invited-by.js';
+import { findInviteCodeUse } from '../resolvers/find-invite-code-use.js';
+import { redeemInviteCode } from '../resolvers/redeem-invite-code.js';
 import { builder } from './builder.js';
 
 export const InviteCodeUse = builder.prismaNode('InviteCodeUse', {
@@ -21,6 +22,31 @@ builder.queryField('invitedBy', (t) =>
     args: { account: t.arg({ type: 'Did', required: true, description: 'The invited DID.' }) },
     skipTypeScopes: true,
     authScopes: (_root, { account }) => ({ admin: true, account }),
-    resolve: (query, _root, { account }) => findInvitedBy(getPrisma(), account, query),
+    resolve: (query, _root, { account }) => findInviteCodeUse(getPrisma(), account, query),
+  }),
+);
+
+const RedeemInviteCodeInput = builder.inputType('RedeemInviteCodeInput', {
+  description: 'A use of a code by a new account.',
+  fields: (t) => ({
+    code: t.string({ required: true, description: 'The code to redeem.' }),
+    usedBy: t.field({ type: 'Did', required: true, description: 'The DID of the account being invited.' }),
+  }),
+});
+
+builder.mutationField('redeemInviteCode', (t) =>
+  t.prismaField({
+    type: InviteCodeUse,
+    description:
+      'The invite step of com.atproto.server.createAccount: records one use. Refusals are InvalidInviteCode with ' +
+      'extensions.reason NOT_FOUND, DISABLED, ALREADY_USED (this DID was already invited) or EXHAUSTED, checked in that order.',
+    args: { input: t.arg({ type: RedeemInviteCodeInput, required: true }) },
+    resolve: async (query, _root, { input }) => {
+      const db = getPrisma();
+      const { usedBy } = await redeemInviteCode(db, input);
+      const use = await findInviteCodeUse(db, usedBy, query);
+      if (!use) throw new Error(`the use by ${usedBy} was recorded but cannot be read back`);
+      return use;
+    },
   }),
 );

@@ -75,10 +75,11 @@ builder.queryField('accountInviteCodes', (t) =>
       'with includeUsed: false, used-up codes too. An account may ask for its own codes only.',
     args: {
       account: t.arg({ type: 'Did', required: true, description: 'The owner DID.' }),
-      includeUsed: t.arg.boolean({ required: true, defaultValue: true, description: 'Include codes whose uses are all taken.' }),
+      includeUsed: t.arg.boolean({ defaultValue: true, description: 'Include codes whose uses are all taken.' }),
     },
     skipTypeScopes: true,
     authScopes: (_root, { account }) => ({ admin: true, account }),
-    resolve: (query, _root, args) => listAccountInviteCodes(getPrisma(), args, query),
+    resolve: (query, _root, { account, includeUsed }) =>
+      listAccountInviteCodes(getPrisma(), { account, includeUsed: includeUsed ?? true }, query),
   }),
 );

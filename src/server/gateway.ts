@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { GraphQLContext } from '../context.js';
 import { getPrisma } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
+import { inviteCodeGenerator, type CodeGenerator } from '../resolvers/generate-invite-code.js';
 import { schema } from '../schema/index.js';
 import { useInvalidRequestCodes } from './argument-errors.js';
 import { useErrorCodes } from './errors.js';
@@ -13,16 +14,19 @@ import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience'>;
+  config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience' | 'serviceHostname'>;
   adminPassword: string;
   logger: Logger;
+  /** Replaces the CSPRNG code generator (tests use one that collides). */
+  generateCode?: CodeGenerator;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
 /** The HTTP handler of the gateway; it never listens (see main.ts). */
-export function createGateway({ config, adminPassword, logger }: GatewayOptions): Gateway {
+export function createGateway({ config, adminPassword, logger, generateCode }: GatewayOptions): Gateway {
   const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };
+  const codeGenerator = generateCode ?? inviteCodeGenerator(config.serviceHostname);
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -41,6 +45,7 @@ export function createGateway({ config, adminPassword, logger }: GatewayOptions)
     context: async ({ request }) => ({
       caller: await readCaller(request.headers.get('authorization'), auth),
       requestId: requestIdOf(request),
+      generateCode: codeGenerator,
     }),
     plugins: [
       useRequestId(),

@@ -1,0 +1,31 @@
+import type { Db } from '../db/prisma.js';
+import { ADMIN } from './create-invite-codes.js';
+import { InvalidRequestError } from './errors.js';
+
+export interface DisableInviteCodesInput {
+  codes?: string[] | null;
+  accounts?: string[] | null;
+}
+
+export const DISABLE_LIMITS = { codes: 10_000, accounts: 1_000 };
+
+/**
+ * admin.disableInviteCodes: disables the listed codes and every code owned by the listed
+ * accounts, in one statement. Returns the codes this call changed from enabled to disabled.
+ */
+export async function disableInviteCodes(db: Db, input: DisableInviteCodesInput): Promise<string[]> {
+  const codes = input.codes ?? [];
+  const accounts = input.accounts ?? [];
+  if (accounts.includes(ADMIN)) throw new InvalidRequestError('cannot disable admin invite codes');
+  if (codes.length > DISABLE_LIMITS.codes) throw new InvalidRequestError(`Argument "codes" may list at most ${DISABLE_LIMITS.codes} codes`);
+  if (accounts.length > DISABLE_LIMITS.accounts) {
+    throw new InvalidRequestError(`Argument "accounts" may list at most ${DISABLE_LIMITS.accounts} accounts`);
+  }
+  if (codes.length === 0 && accounts.length === 0) return [];
+  const disabled = await db.inviteCode.updateManyAndReturn({
+    where: { disabled: false, OR: [{ code: { in: codes } }, { forAccount: { in: accounts } }] },
+    data: { disabled: true },
+    select: { code: true },
+  });
+  return disabled.map(({ code }) => code).sort();
+}

@@ -1,8 +1,0 @@
-import type { Db } from '../db/prisma.js';
-import type { InviteCodeUse } from '../generated/prisma/client.js';
-import type { InviteCodeUseSelection } from './invite-code-query.js';
-
-/** The use by which `account` was invited (admin.getAccountInfo#invitedBy), or null. */
-export function findInvitedBy(db: Db, account: string, selection: InviteCodeUseSelection): Promise<InviteCodeUse | null> {
-  return db.inviteCodeUse.findUnique({ ...selection, where: { usedBy: account } });
-}

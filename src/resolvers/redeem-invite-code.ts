@@ -1,0 +1,51 @@
+import type { Db } from '../db/prisma.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { ensureDid } from './create-invite-codes.js';
+import { DomainError, InvalidRequestError } from './errors.js';
+import { insertInviteCodeUse, isInvited, lockInviteCode } from './invite-code-store.js';
+
+export type RedeemRefusal = 'NOT_FOUND' | 'DISABLED' | 'ALREADY_USED' | 'EXHAUSTED';
+
+export class InvalidInviteCodeError extends DomainError {
+  constructor(readonly reason: RedeemRefusal) {
+    super('InvalidInviteCode', 'Provided invite code not available', { reason });
+  }
+}
+
+export interface RedeemInviteCodeInput {
+  code: string;
+  usedBy: string;
+}
+
+export interface RedeemOptions {
+  now?: () => Date;
+}
+
+// Redemptions of one code queue on its row lock; give a busy code time rather than failing.
+const TRANSACTION_TIMING = { maxWait: 10_000, timeout: 15_000 };
+
+/**
+ * The invite step of server.createAccount: records one use of `code` by `usedBy`. The code row
+ * is locked first, so concurrent redemptions (from any number of gateways) are exact.
+ */
+export async function redeemInviteCode(db: Db, input: RedeemInviteCodeInput, options: RedeemOptions = {}): Promise<RedeemInviteCodeInput> {
+  const { code, usedBy } = input;
+  if (code.length === 0 || code.length > 256) throw new InvalidRequestError('Argument "code" must be 1 to 256 characters long');
+  ensureDid('usedBy', usedBy);
+  const usedAt = (options.now ?? (() => new Date()))();
+  try {
+    await db.$transaction(async (tx) => {
+      const locked = await lockInviteCode(tx, code);
+      if (!locked) throw new InvalidInviteCodeError('NOT_FOUND');
+      if (locked.disabled) throw new InvalidInviteCodeError('DISABLED');
+      if (await isInvited(tx, usedBy)) throw new InvalidInviteCodeError('ALREADY_USED');
+      if (locked.usedCount >= locked.available) throw new InvalidInviteCodeError('EXHAUSTED');
+      await insertInviteCodeUse(tx, code, usedBy, usedAt);
+    }, TRANSACTION_TIMING);
+  } catch (error) {
+    // The same DID redeeming another code at the same moment: the unique used_by decides.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new InvalidInviteCodeError('ALREADY_USED');
+    throw error;
+  }
+  return { code, usedBy };
+}

@@ -1,0 +1,73 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { getPrisma } from '../db/prisma.js';
+import type { InviteCode as InviteCodeRow } from '../generated/prisma/client.js';
+import { ADMIN, createInviteCodes } from '../resolvers/create-invite-codes.js';
+import { findInviteCodes } from '../resolvers/find-invite-codes.js';
+import { builder } from './builder.js';
+import { InviteCode } from './invite-code.js';
+
+const AccountCodes = builder.objectRef<{ account: string; codes: InviteCodeRow[] }>('AccountCodes').implement({
+  description: 'com.atproto.server.createInviteCodes#accountCodes: the codes made for one account.',
+  fields: (t) => ({
+    account: t.exposeString('account', { description: 'The owner DID, or "admin".' }),
+    codes: t.field({ type: [InviteCode], description: 'The new codes.', resolve: ({ codes }) => codes }),
+  }),
+});
+
+const CreateInviteCodeInput = builder.inputType('CreateInviteCodeInput', {
+  description: 'One new code (server.createInviteCode).',
+  fields: (t) => ({
+    useCount: t.int({ required: true, description: 'Uses the code allows (becomes `available`), 1..100000.' }),
+    forAccount: t.field({ type: 'Did', description: 'The owner; omit it for an "admin" code with no owner.' }),
+  }),
+});
+
+const CreateInviteCodesInput = builder.inputType('CreateInviteCodesInput', {
+  description: 'New codes for several accounts (server.createInviteCodes).',
+  fields: (t) => ({
+    codeCount: t.int({ defaultValue: 1, description: 'Codes per account, 1..1000.' }),
+    useCount: t.int({ required: true, description: 'Uses each code allows (becomes `available`), 1..100000.' }),
+    forAccounts: t.field({
+      type: ['Did'],
+      description: 'Owners, at most 1000 distinct DIDs; omitted means ["admin"], [] creates nothing. At most 10000 codes per call.',
+    }),
+  }),
+});
+
+builder.mutationField('createInviteCode', (t) =>
+  t.prismaField({
+    type: InviteCode,
+    description: 'com.atproto.server.createInviteCode: one new code, created by "admin".',
+    args: { input: t.arg({ type: CreateInviteCodeInput, required: true }) },
+    resolve: async (query, _root, { input }, { generateCode }) => {
+      const db = getPrisma();
+      const [created] = await createInviteCodes(
+        db,
+        { codeCount: 1, useCount: input.useCount, forAccounts: [input.forAccount ?? ADMIN] },
+        { generateCode },
+      );
+      const [code] = await findInviteCodes(db, created?.codes ?? [], query);
+      if (!code) throw new Error('the created code cannot be read back');
+      return code;
+    },
+  }),
+);
+
+builder.mutationField('createInviteCodes', (t) =>
+  t.field({
+    type: [AccountCodes],
+    description: 'com.atproto.server.createInviteCodes: `codeCount` new codes per account, in input order, in one transaction.',
+    args: { input: t.arg({ type: CreateInviteCodesInput, required: true }) },
+    resolve: async (_root, { input }, context, info) => {
+      const db = getPrisma();
+      const forAccounts = input.forAccounts ?? [ADMIN];
+      const codeCount = input.codeCount ?? 1;
+      const created = await createInviteCodes(db, { codeCount, useCount: input.useCount, forAccounts }, { generateCode: context.generateCode });
+      // One read for all accounts' codes, with the client's selection under `codes`.
+      const selection = queryFromInfo({ context, info, path: ['codes'], typeName: 'InviteCode' });
+      const rows = await findInviteCodes(db, created.flatMap(({ codes }) => codes), selection);
+      const byCode = new Map(rows.map((row) => [row.code, row]));
+      return created.map(({ account, codes }) => ({ account, codes: codes.flatMap((code) => byCode.get(code) ?? []) }));
+    },
+  }),
+);

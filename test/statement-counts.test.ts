@@ -1,0 +1,45 @@
+// No N+1: the SQL statements of a request must not grow with the page size.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AdminInviteCodesDocument, MyInviteCodesDocument, NestedUsesDocument } from './generated/operations.js';
+import { createCodes, redeem } from './helpers/fixtures.js';
+import { execute, randomDid, startTestGateway } from './helpers/gateway.js';
+
+const gateway = startTestGateway();
+
+describe('SQL statements per request', () => {
+  const owner = randomDid();
+  let codes: string[] = [];
+
+  beforeAll(async () => {
+    codes = await createCodes(gateway, { forAccount: owner, codeCount: 60, useCount: 3 });
+    for (const code of codes.slice(0, 20)) {
+      await redeem(gateway, code);
+      await redeem(gateway, code);
+    }
+  });
+
+  it('a page of 50 codes with uses and usedCount is one statement, as is a page of 5', async () => {
+    for (const first of [5, 50]) {
+      const result = await execute(gateway, AdminInviteCodesDocument, { first, filter: { forAccount: owner } });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.inviteCodes.edges).toHaveLength(first);
+      // The page (with its uses) and the totalCount.
+      expect(result.statements).toHaveLength(2);
+    }
+  });
+
+  it('code -> uses -> inviteCode -> uses is one statement', async () => {
+    const result = await execute(gateway, NestedUsesDocument, { code: codes[0]! });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.inviteCode?.uses).toHaveLength(2);
+    expect(result.data?.inviteCode?.uses[0]?.inviteCode.uses).toHaveLength(2);
+    expect(result.statements).toHaveLength(1);
+  });
+
+  it('accountInviteCodes with uses is one statement for 60 codes', async () => {
+    const result = await execute(gateway, MyInviteCodesDocument, { account: owner });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.accountInviteCodes).toHaveLength(60);
+    expect(result.statements).toHaveLength(1);
+  });
+});
