@@ -19,6 +19,10 @@ export interface InviteCodeFilter {
   disabled?: boolean | null;
   /** true: usedCount >= available; false: usedCount < available. */
   exhausted?: boolean | null;
+  /** Only codes created at or after this time. */
+  createdAfter?: Date | null;
+  /** Only codes created before this time. */
+  createdBefore?: Date | null;
 }
 
 export function inviteCodeWhere(db: Db, filter: InviteCodeFilter = {}): Prisma.InviteCodeWhereInput {
@@ -29,6 +33,9 @@ export function inviteCodeWhere(db: Db, filter: InviteCodeFilter = {}): Prisma.I
   if (filter.exhausted != null) {
     const available = db.inviteCode.fields.available;
     where.usedCount = filter.exhausted ? { gte: available } : { lt: available };
+  }
+  if (filter.createdAfter != null || filter.createdBefore != null) {
+    where.createdAt = { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined };
   }
   return where;
 }

@@ -38,7 +38,7 @@ builder.mutationField('createInviteCode', (t) =>
   t.prismaField({
     type: InviteCode,
     description: 'com.atproto.server.createInviteCode: one new code, created by "admin".',
-    args: { input: t.arg({ type: CreateInviteCodeInput, required: true }) },
+    args: { input: t.arg({ type: CreateInviteCodeInput, required: true, description: 'The code to create.' }) },
     resolve: async (query, _root, { input }, { generateCode }) => {
       const db = getPrisma();
       const [created] = await createInviteCodes(
@@ -57,7 +57,7 @@ builder.mutationField('createInviteCodes', (t) =>
   t.field({
     type: [AccountCodes],
     description: 'com.atproto.server.createInviteCodes: `codeCount` new codes per account, in input order, in one transaction.',
-    args: { input: t.arg({ type: CreateInviteCodesInput, required: true }) },
+    args: { input: t.arg({ type: CreateInviteCodesInput, required: true, description: 'The codes to create.' }) },
     resolve: async (_root, { input }, context, info) => {
       const db = getPrisma();
       const forAccounts = input.forAccounts ?? [ADMIN];

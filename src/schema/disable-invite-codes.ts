@@ -28,7 +28,7 @@ builder.mutationField('disableInviteCodes', (t) =>
   t.field({
     type: DisableInviteCodesPayload,
     description: 'com.atproto.admin.disableInviteCodes. Disabling is permanent: there is no re-enable, as on the PDS.',
-    args: { input: t.arg({ type: DisableInviteCodesInput, required: true }) },
+    args: { input: t.arg({ type: DisableInviteCodesInput, required: true, description: 'What to disable.' }) },
     resolve: async (_root, { input }, context, info) => {
       const db = getPrisma();
       const disabled = await disableInviteCodes(db, input);

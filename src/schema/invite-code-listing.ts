@@ -22,6 +22,8 @@ const InviteCodeFilter = builder.inputType('InviteCodeFilter', {
     createdBy: t.string({ description: 'Only codes made by this DID, or by "admin".' }),
     disabled: t.boolean({ description: 'Only disabled (true) or only enabled (false) codes.' }),
     exhausted: t.boolean({ description: 'true: codes with usedCount >= available; false: codes with uses left.' }),
+    createdAfter: t.field({ type: 'Datetime', description: 'Only codes created at or after this time.' }),
+    createdBefore: t.field({ type: 'Datetime', description: 'Only codes created before this time.' }),
   }),
 });
 
@@ -37,7 +39,7 @@ const InviteCodeConnection = builder.connectionObject(
       }),
     }),
   },
-  { name: 'InviteCodeEdge' },
+  { name: 'InviteCodeEdge', description: 'An invite code, with its cursor.' },
 );
 
 /** What the field resolves to: the connection plus a lazy count, run only when selected. */

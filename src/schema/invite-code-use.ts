@@ -7,6 +7,8 @@ export const InviteCodeUse = builder.prismaNode('InviteCodeUse', {
   description: 'One use of an invite code: com.atproto.server.defs#inviteCodeUse.',
   // A DID is invited once, so the DID identifies the use.
   id: { field: 'usedBy', description: 'Relay global id of the use.' },
+  // node(id) of an absent object is null, not an error.
+  nullable: true,
   fields: (t) => ({
     usedBy: t.expose('usedBy', { type: 'Did', description: 'The DID of the account the code invited (inviteCodeUse.usedBy).' }),
     usedAt: t.expose('usedAt', { type: 'Datetime', description: 'When the code was used (inviteCodeUse.usedAt).' }),
@@ -40,7 +42,7 @@ builder.mutationField('redeemInviteCode', (t) =>
     description:
       'The invite step of com.atproto.server.createAccount: records one use. Refusals are InvalidInviteCode with ' +
       'extensions.reason NOT_FOUND, DISABLED, ALREADY_USED (this DID was already invited) or EXHAUSTED, checked in that order.',
-    args: { input: t.arg({ type: RedeemInviteCodeInput, required: true }) },
+    args: { input: t.arg({ type: RedeemInviteCodeInput, required: true, description: 'The code and the new account.' }) },
     resolve: async (query, _root, { input }) => {
       const db = getPrisma();
       const { usedBy } = await redeemInviteCode(db, input);

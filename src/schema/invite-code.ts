@@ -9,6 +9,8 @@ import { builder } from './builder.js';
 export const InviteCode = builder.prismaNode('InviteCode', {
   description: 'An invite code: com.atproto.server.defs#inviteCode.',
   id: { field: 'code', description: 'Relay global id of the code.' },
+  // node(id) of an absent object is null, not an error.
+  nullable: true,
   fields: (t) => ({
     code: t.exposeString('code', { description: 'The code itself (inviteCode.code), e.g. "pds-example-com-abc23-567xy".' }),
     available: t.exposeInt('available', {
@@ -45,8 +47,15 @@ export const InviteCode = builder.prismaNode('InviteCode', {
       {
         name: 'InviteCodeUseConnection',
         description: 'A page of the uses of one invite code.',
+        fields: (connection) => ({
+          totalCount: connection.int({
+            description: 'How many uses the code has, the same on every page.',
+            extensions: { pothosPrismaTotalCount: true },
+            resolve: (parent) => (parent as unknown as { totalCount: number }).totalCount,
+          }),
+        }),
       },
-      { name: 'InviteCodeUseEdge' },
+      { name: 'InviteCodeUseEdge', description: 'A use of the code, with its cursor.' },
     ),
     usedCount: t.exposeInt('usedCount', { description: 'How many times the code was used: the length of `uses`.' }),
     remaining: t.int({
