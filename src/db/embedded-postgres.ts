@@ -45,11 +45,17 @@ export async function startEmbeddedPostgres(dataDir: string, log: Log = () => {}
     onError: (error) => log(`[error] ${String(error)}`),
   });
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
+  const running = fresh ? undefined : await findRunningPostmaster(clusterDir);
+  if (running?.owned) {
+    // Another process (a running gateway) serves this cluster: use it, and leave it running.
+    log(`using the Postgres (pid ${running.pid}) that another process runs on ${clusterDir}`);
+    return { url: connectionUrl(password, running.port), stop: async () => {} };
+  }
+  if (running) await stopOrphanedPostmaster(running.pid, log);
   if (fresh) await server.initialise();
-  else await stopStalePostmaster(clusterDir, log);
   await server.start();
-  const url = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
-  await ensureDatabase(url.replace(new RegExp(`/${DATABASE}$`), '/postgres'));
+  const url = connectionUrl(password, port);
+  await ensureDatabase(connectionUrl(password, port, 'postgres'));
   return { url, stop: () => server.stop() };
 }
 
@@ -72,17 +78,40 @@ function findFreePort(): Promise<number> {
   });
 }
 
-/** A gateway killed without cleanup leaves its Postgres running; stop it before starting anew. */
-async function stopStalePostmaster(clusterDir: string, log: Log): Promise<void> {
+interface RunningPostmaster {
+  pid: number;
+  port: number;
+  /** False when its parent died (a gateway killed without cleanup) and init adopted it. */
+  owned: boolean;
+}
+
+async function findRunningPostmaster(clusterDir: string): Promise<RunningPostmaster | undefined> {
   const pidFile = join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  log(`stopping a Postgres (pid ${pid}) left running on ${clusterDir}`);
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  return { pid, port, owned: (await parentPid(pid)) !== 1 };
+}
+
+async function parentPid(pid: number): Promise<number | undefined> {
+  // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ')'.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const ppid = stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  return ppid === undefined ? undefined : Number(ppid);
+}
+
+async function stopOrphanedPostmaster(pid: number, log: Log): Promise<void> {
+  log(`stopping a Postgres (pid ${pid}) left running by a gateway that did not shut down`);
   process.kill(pid, 'SIGINT');
   for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) {
     await new Promise((done) => setTimeout(done, 100));
   }
+}
+
+function connectionUrl(password: string, port: number, database = DATABASE): string {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 function isAlive(pid: number): boolean {

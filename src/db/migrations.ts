@@ -50,17 +50,18 @@ export async function applyMigrations(connectionString: string): Promise<string[
  * The SQL that would bring a database built from prisma/migrations to schema.prisma;
  * empty when the two agree. Replays the migrations in a temporary shadow database.
  */
-export async function diffMigrationsToSchema(connectionString: string): Promise<string> {
+export async function diffMigrationsToSchema(connectionString: string, schema?: string): Promise<string> {
   const migrationsList = await readMigrations();
-  const datamodel = await readDatamodel();
+  const datamodel = schema === undefined ? await readDatamodel() : { path: SCHEMA_PATH, content: schema };
   return withSchemaEngine(connectionString, datamodel, async (engine) => {
     const result = await engine.diff({
       from: { tag: 'migrations', ...migrationsList },
       to: { tag: 'schemaDatamodel', files: [datamodel] },
       script: true,
-      exitCode: null,
+      exitCode: true,
       filters: NO_FILTER,
     });
-    return (result.stdout ?? '').trim();
+    // exitCode 0: no difference (stdout then holds only an "empty migration" comment).
+    return result.exitCode === 0 ? '' : (result.stdout ?? '').trim();
   });
 }

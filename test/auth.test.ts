@@ -1,0 +1,125 @@
+// The contract's Auth section: admin Basic, account Bearer JWT, AuthRequired and Forbidden.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  AdminInviteCodesDocument,
+  CreateInviteCodeDocument,
+  InvitedByDocument,
+  MyInviteCodesDocument,
+  NodeByIdDocument,
+  RedeemInviteCodeDocument,
+} from './generated/operations.js';
+import { createCodes, redeem } from './helpers/fixtures.js';
+import { accountToken, ADMIN_PASSWORD, execute, JWT_SECRET, post, randomDid, startTestGateway } from './helpers/gateway.js';
+
+const gateway = startTestGateway();
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+describe('auth', () => {
+  const account = randomDid();
+  let code = '';
+
+  beforeAll(async () => {
+    [code] = (await createCodes(gateway, { forAccount: account, useCount: 2 })) as [string];
+    await redeem(gateway, code, account.replace('did:plc:', 'did:plc:x'));
+  });
+
+  it('without credentials, data fields answer AuthRequired and introspection still works', async () => {
+    const result = await execute(gateway, AdminInviteCodesDocument, {}, { authorization: null });
+    expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');
+    expect(result.statements).toEqual([]);
+    const introspection = await post(gateway, { query: '{ __schema { queryType { name } } }' }, null);
+    expect(introspection.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it.each([
+    ['a wrong password', basic('admin', 'wrong')],
+    ['a wrong user', basic('root', ADMIN_PASSWORD)],
+    ['no colon', `Basic ${Buffer.from('admin').toString('base64')}`],
+    ['an unknown scheme', 'Digest abc'],
+  ])('admin auth with %s is AuthRequired', async (_, authorization) => {
+    const result = await execute(gateway, AdminInviteCodesDocument, {}, { authorization });
+    expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');
+  });
+
+  it('admin may do everything', async () => {
+    const result = await execute(gateway, AdminInviteCodesDocument, { first: 1 });
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('an account token reads its own codes and its own invitedBy', async () => {
+    const authorization = await accountToken({ sub: account });
+    const codes = await execute(gateway, MyInviteCodesDocument, { account }, { authorization });
+    expect(codes.errors).toBeUndefined();
+    expect(codes.data?.accountInviteCodes.map(({ code: c }) => c)).toEqual([code]);
+    const invited = await execute(gateway, InvitedByDocument, { account }, { authorization });
+    expect(invited.errors).toBeUndefined();
+    expect(invited.data?.invitedBy).toBeNull();
+  });
+
+  it('an account token is Forbidden for other accounts and for everything else', async () => {
+    const authorization = await accountToken({ sub: account });
+    const attempts = [
+      execute(gateway, MyInviteCodesDocument, { account: randomDid() }, { authorization }),
+      execute(gateway, InvitedByDocument, { account: randomDid() }, { authorization }),
+      execute(gateway, AdminInviteCodesDocument, {}, { authorization }),
+      execute(gateway, NodeByIdDocument, { id: Buffer.from(`InviteCode:${code}`).toString('base64') }, { authorization }),
+      execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1 } }, { authorization }),
+      execute(gateway, RedeemInviteCodeDocument, { input: { code, usedBy: randomDid() } }, { authorization }),
+      post(gateway, { query: `{ inviteCode(code: "${code}") { code } }` }, authorization),
+    ];
+    for (const result of await Promise.all(attempts)) {
+      expect(result.errors?.[0]?.extensions?.code).toBe('Forbidden');
+      expect(result.statements).toEqual([]);
+    }
+  });
+
+  it('accepts typ JWT as well as at+jwt', async () => {
+    const authorization = await accountToken({ sub: account, typ: 'JWT' });
+    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization })).errors).toBeUndefined();
+  });
+
+  it.each([
+    ['expired', { expiresIn: Math.floor(Date.now() / 1000) - 60 }],
+    ['signed with another secret', { secret: 'another-secret-another-secret-123' }],
+    ['of another token type', { typ: 'dpop+jwt' }],
+    ['whose subject is no DID', { sub: 'alice.example.com' }],
+  ])('a token %s is AuthRequired', async (_, claims) => {
+    const authorization = await accountToken({ sub: account, ...claims });
+    const result = await execute(gateway, MyInviteCodesDocument, { account }, { authorization });
+    expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');
+  });
+
+  it('a garbled token is AuthRequired', async () => {
+    const result = await execute(gateway, MyInviteCodesDocument, { account }, { authorization: 'Bearer not.a.jwt' });
+    expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');
+  });
+
+  it('an app-password token (another scope) is Forbidden', async () => {
+    const authorization = await accountToken({ sub: account, scope: 'com.atproto.appPass' });
+    const result = await execute(gateway, MyInviteCodesDocument, { account }, { authorization });
+    expect(result.errors?.[0]?.extensions?.code).toBe('Forbidden');
+  });
+
+  it('checks aud only when JWT_AUDIENCE is set', async () => {
+    const audience = 'did:web:pds.test.example';
+    const strict = startTestGateway({
+      config: { graphiql: false, introspection: true, jwtSecret: JWT_SECRET, jwtAudience: audience, serviceHostname: 'localhost' },
+    });
+    const right = await accountToken({ sub: account, aud: audience });
+    const wrong = await accountToken({ sub: account, aud: 'did:web:elsewhere.example' });
+    const none = await accountToken({ sub: account });
+    expect((await execute(strict, MyInviteCodesDocument, { account }, { authorization: right })).errors).toBeUndefined();
+    expect((await execute(strict, MyInviteCodesDocument, { account }, { authorization: wrong })).errors?.[0]?.extensions?.code).toBe('AuthRequired');
+    expect((await execute(strict, MyInviteCodesDocument, { account }, { authorization: none })).errors?.[0]?.extensions?.code).toBe('AuthRequired');
+    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization: wrong })).errors).toBeUndefined();
+  });
+
+  it('without JWT_SECRET account tokens are refused', async () => {
+    const closed = startTestGateway({
+      config: { graphiql: false, introspection: true, jwtSecret: undefined, jwtAudience: undefined, serviceHostname: 'localhost' },
+    });
+    const authorization = await accountToken({ sub: account });
+    const result = await execute(closed, MyInviteCodesDocument, { account }, { authorization });
+    expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');
+  });
+});

@@ -1,0 +1,73 @@
+// The HTTP surface: GraphiQL, GET, health, request ids, error masking, switches.
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { CreateInviteCodeDocument } from './generated/operations.js';
+import { adminAuth, execute, JWT_SECRET, post, startTestGateway } from './helpers/gateway.js';
+
+const gateway = startTestGateway();
+
+describe('HTTP endpoints', () => {
+  it('serves GraphiQL to browsers, preloaded with an example operation', async () => {
+    const response = await gateway.fetch('http://yoga/graphql', { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('invitegate');
+    expect(html).toContain('RecentInviteCodes');
+  });
+
+  it('answers queries over GET and refuses mutations over GET', async () => {
+    const query = encodeURIComponent('{ __typename }');
+    const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, { headers: { accept: 'application/json' } });
+    expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
+    const mutation = encodeURIComponent('mutation { createInviteCode(input: { useCount: 1 }) { code } }');
+    const refused = await gateway.fetch(`http://yoga/graphql?query=${mutation}`, {
+      headers: { accept: 'application/json', authorization: adminAuth },
+    });
+    expect(refused.status).toBe(405);
+  });
+
+  it('has /health and /ready', async () => {
+    expect((await gateway.fetch('http://yoga/health')).status).toBe(200);
+    expect((await gateway.fetch('http://yoga/ready')).status).toBe(200);
+  });
+
+  it('returns a request id on every response, keeping a well-formed incoming one', async () => {
+    const fresh = await gateway.fetch('http://yoga/health');
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await gateway.fetch('http://yoga/health', { headers: { 'x-request-id': 'trace-0123456789' } });
+    expect(kept.headers.get('x-request-id')).toBe('trace-0123456789');
+    const replaced = await gateway.fetch('http://yoga/health', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(replaced.headers.get('x-request-id')).not.toBe('bad id with spaces');
+  });
+
+  it('masks unexpected errors and logs them with the request id', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
+    const failing = startTestGateway({
+      logger: pino({ level: 'error' }, sink),
+      generateCode: () => {
+        throw new Error('connect ECONNREFUSED at /srv/secret/path.ts:12 SELECT * FROM invite_code');
+      },
+    });
+    const result = await execute(failing, CreateInviteCodeDocument, { input: { useCount: 1 } });
+    const error = result.errors?.[0];
+    expect(error?.message).toBe('Unexpected error');
+    expect(error?.extensions?.code).toBe('InternalServerError');
+    const requestId = result.headers.get('x-request-id');
+    expect(error?.extensions?.requestId).toBe(requestId);
+    expect(JSON.stringify(result.errors)).not.toMatch(/ECONNREFUSED|secret|SELECT|stack/);
+    const logged = lines.map((line) => JSON.parse(line) as { requestId?: string; err?: { message: string } });
+    expect(logged.find((line) => line.requestId === requestId)?.err?.message).toContain('ECONNREFUSED');
+  });
+
+  it('can switch off introspection and GraphiQL', async () => {
+    const closed = startTestGateway({
+      config: { graphiql: false, introspection: false, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: 'localhost' },
+    });
+    const introspection = await post(closed, { query: '{ __schema { queryType { name } } }' });
+    expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
+    const page = await closed.fetch('http://yoga/graphql', { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('RecentInviteCodes');
+  });
+});

@@ -1,0 +1,116 @@
+// The real entry point (src/main.ts) on the embedded Postgres: start, serve, stop, restart.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info' };
+  delete env.DATABASE_URL; // always the embedded Postgres here
+  delete env.ADMIN_PASSWORD;
+  return { ...env, ...extra };
+}
+
+function startMain(extra: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment(extra) });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 60 s: ${stdout} ${stderr}`)), 60_000);
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /"url":"([^"]+)"/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!, stderr: () => stderr, exited });
+      }
+    });
+    void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function waitForReady(url: string): Promise<number> {
+  const ready = url.replace('/graphql', '/ready');
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const status = await fetch(ready).then((response) => response.status, () => 0);
+    if (status === 200) return status;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error('never ready');
+}
+
+async function graphql(url: string, authorization: string, query: string) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query }) });
+  return (await response.json()) as { data?: Record<string, { code: string } | null>; errors?: unknown[] };
+}
+
+describe('npm start (src/main.ts) on the embedded Postgres', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts, serves, stops on SIGTERM, and reuses its data on the next start', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'invitegate-start-'));
+    dirs.push(dataDir);
+
+    const first = await startMain({ DATA_DIR: dataDir, SERVICE_HOSTNAME: 'pds.start.example' });
+    expect(await waitForReady(first.url)).toBe(200);
+    const header = /"Authorization": "(Basic [A-Za-z0-9+/=]+)"/.exec(first.stderr())?.[1];
+    expect(header).toBeDefined();
+
+    const passwordFile = join(dataDir, 'postgres-password');
+    expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
+    const pid = (await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n');
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: Number(pid[3]),
+      user: 'postgres',
+      password: (await readFile(passwordFile, 'utf8')).trim(),
+      database: 'invitegate',
+    });
+    await client.connect();
+    expect((await client.query('SHOW listen_addresses')).rows[0].listen_addresses).toBe('127.0.0.1');
+    await client.end();
+
+    const created = await graphql(first.url, header!, 'mutation { createInviteCode(input: { useCount: 3 }) { code } }');
+    const code = created.data?.createInviteCode?.code;
+    expect(code).toMatch(/^pds-start-example-[a-z2-7]{5}-[a-z2-7]{5}$/);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    const second = await startMain({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'second-run-password' });
+    await waitForReady(second.url);
+    expect(second.stderr()).not.toContain('generated one');
+    const admin = `Basic ${Buffer.from('admin:second-run-password').toString('base64')}`;
+    const found = await graphql(second.url, admin, `{ inviteCode(code: "${code}") { code } }`);
+    expect(found.data?.inviteCode?.code).toBe(code);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+
+  it('refuses an invalid setting at start-up, naming the variable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment({ PORT: 'eighty' }) });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid PORT');
+  });
+});
