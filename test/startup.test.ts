@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -104,6 +104,16 @@ describe('npm start (src/main.ts) on the embedded Postgres', () => {
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   }, 120_000);
+
+  it('with DATABASE_URL set, starts nothing embedded', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'invitegate-url-')), 'unused');
+    dirs.push(dataDir);
+    const started = await startMain({ DATA_DIR: dataDir, DATABASE_URL: inject('databaseUrl') });
+    expect(await waitForReady(started.url)).toBe(200);
+    expect(existsSync(dataDir)).toBe(false);
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+  }, 60_000);
 
   it('refuses an invalid setting at start-up, naming the variable', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment({ PORT: 'eighty' }) });
