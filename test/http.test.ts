@@ -1,6 +1,9 @@
 // The HTTP surface: GraphiQL, GET, health, request ids, error masking, switches.
 import { Writable } from 'node:stream';
+import { parse, validate } from 'graphql';
 import { pino } from 'pino';
+import { schema } from '../src/schema/index.js';
+import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql.js';
 import { describe, expect, it } from 'vitest';
 import { CreateInviteCodeDocument } from './generated/operations.js';
 import { adminAuth, execute, JWT_SECRET, post, startTestGateway } from './helpers/gateway.js';
@@ -13,7 +16,11 @@ describe('HTTP endpoints', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('invitegate');
-    expect(html).toContain('RecentInviteCodes');
+    expect(html).toContain('AdminInviteCodes');
+  });
+
+  it('preloads an operation that is valid against the schema', () => {
+    expect(validate(schema, parse(GRAPHIQL_DEFAULT_QUERY))).toEqual([]);
   });
 
   it('answers queries over GET and refuses mutations over GET', async () => {
@@ -68,6 +75,6 @@ describe('HTTP endpoints', () => {
     const introspection = await post(closed, { query: '{ __schema { queryType { name } } }' });
     expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
     const page = await closed.fetch('http://yoga/graphql', { headers: { accept: 'text/html' } });
-    expect(await page.text()).not.toContain('RecentInviteCodes');
+    expect(await page.text()).not.toContain('AdminInviteCodes');
   });
 });
