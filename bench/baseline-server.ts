@@ -1,0 +1,49 @@
+// The floor for q1: one hand-written SQL statement (json_agg) over node:http and pg, answering
+// the same request in the same JSON shape as the gateway.
+import { createServer, type Server } from 'node:http';
+import pg from 'pg';
+
+const Q1_SQL = `
+SELECT coalesce(json_agg(json_build_object('node', page.node) ORDER BY page.created_at DESC, page.code DESC), '[]') AS edges
+FROM (
+  SELECT c.created_at, c.code, json_build_object(
+    'code', c.code, 'available', c.available_uses, 'disabled', c.disabled, 'forAccount', c.for_account,
+    'createdBy', c.created_by, 'createdAt', to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'uses', coalesce((
+      SELECT json_agg(json_build_object('usedBy', u.used_by,
+               'usedAt', to_char(u.used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+             ORDER BY u.used_at DESC, u.used_by DESC)
+      FROM invite_code_use u WHERE u.code = c.code), '[]')) AS node
+  FROM invite_code c ORDER BY c.created_at DESC, c.code DESC LIMIT $1
+) AS page`;
+
+export async function startBaselineServer(url: string, poolSize: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const { variables } = JSON.parse(body) as { variables?: { first?: number } };
+      pool.query<{ edges: unknown }>({ text: Q1_SQL, values: [variables?.first ?? 50] }).then(
+        ({ rows }) => {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ data: { inviteCodes: { edges: rows[0]!.edges } } }));
+        },
+        () => {
+          response.writeHead(500);
+          response.end();
+        },
+      );
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    close: async () => {
+      await new Promise((closed) => server.close(closed));
+      await pool.end();
+    },
+  };
+}

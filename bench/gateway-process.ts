@@ -1,0 +1,63 @@
+// The gateway as production runs it: compiled JavaScript (dist/main.js), NODE_ENV=production.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+
+export interface GatewayProcess {
+  url: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+export async function startGatewayProcess(env: Record<string, string | undefined>): Promise<GatewayProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /"url":"([^"]+)"/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(() => reject(new Error(`gateway exited: ${output}`)));
+  });
+  await waitForReady(url);
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function waitForReady(url: string): Promise<void> {
+  const ready = url.replace(/\/graphql$/, '/ready');
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if ((await fetch(ready).then((response) => response.status, () => 0)) === 200) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error('gateway never became ready');
+}
+
+/** Resident memory of a process and its descendants, in MB (Linux /proc). */
+export async function treeRssMb(pid: number): Promise<number> {
+  let total = 0;
+  for (const id of await descendants(pid)) {
+    const status = await readFile(`/proc/${id}/status`, 'utf8').catch(() => '');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return total / 1024;
+}
+
+async function descendants(pid: number): Promise<number[]> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const ids = children.split(' ').filter(Boolean).map(Number);
+  return [pid, ...(await Promise.all(ids.map(descendants))).flat()];
+}
