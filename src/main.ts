@@ -14,6 +14,7 @@ try {
 const logger = createLogger(config.logLevel);
 const gateway = await startGateway(config, logger).catch((error: unknown) => {
   logger.fatal({ err: error }, 'could not start');
+  process.stderr.write(`invitegate: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
 

@@ -17,6 +17,8 @@ describe('HTTP endpoints', () => {
     const html = await response.text();
     expect(html).toContain('invitegate');
     expect(html).toContain('AdminInviteCodes');
+    // Its assets are inlined: no CDN, so it works offline.
+    expect(html).not.toMatch(/<script[^>]+src=|unpkg\.com|jsdelivr/);
   });
 
   it('preloads an operation that is valid against the schema', () => {

@@ -94,8 +94,11 @@ describe('inviteCode', () => {
     expect(byUse.node).toMatchObject({ __typename: 'InviteCodeUse', id: useId, usedBy: users.at(-1), inviteCode: { code } });
     const absent = Buffer.from('InviteCode:no-such-code').toString('base64');
     expect((await ok(gateway, NodeByIdDocument, { id: absent })).node).toBeNull();
-    const malformed = await execute(gateway, NodeByIdDocument, { id: '%%%' });
-    expect(malformed.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+    for (const id of ['%%%', Buffer.from('Foo:bar').toString('base64'), Buffer.from('InviteCode:').toString('base64')]) {
+      const malformed = await execute(gateway, NodeByIdDocument, { id });
+      expect(malformed.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+      expect(malformed.statements).toEqual([]);
+    }
   });
 
   it('invitedBy returns the use that invited a DID, with its code, or null', async () => {
@@ -103,6 +106,15 @@ describe('inviteCode', () => {
     expect(invitedBy).toMatchObject({ usedBy: users[3], inviteCode: { code, forAccount: owner, available: 120, usedCount: 105 } });
     expect(invitedBy!.usedAt).toMatch(DATETIME);
     expect((await ok(gateway, InvitedByDocument, { account: randomDid() })).invitedBy).toBeNull();
+  });
+
+  it('rejects a code with a NUL character, and an overlong one', async () => {
+    for (const bad of ['abc\u0000', 'x'.repeat(3000)]) {
+      const result = await execute(gateway, InviteCodeWithUsesDocument, { code: bad });
+      expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+      expect(result.errors?.[0]?.message).toMatch(/"code"/);
+      expect(result.statements).toEqual([]);
+    }
   });
 
   it('inviteCode requires its argument', async () => {

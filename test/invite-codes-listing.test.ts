@@ -128,6 +128,20 @@ describe('inviteCodes arguments', () => {
     },
   );
 
+  it('rejects a RECENT cursor given to USAGE', async () => {
+    const result = await execute(gateway, ListingCursorsDocument, { sort: 'USAGE', after: `${Date.now()}::some-code` });
+    expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+    expect(result.errors?.[0]?.message).toContain('Malformed cursor');
+  });
+
+  it('rejects control characters in cursors and filters before any statement', async () => {
+    for (const variables of [{ after: '1::code\u0000' }, { filter: { forAccount: 'did:plc:a\u0000' } }, { filter: { createdBy: '\u0000' } }]) {
+      const result = await execute(gateway, ListingCursorsDocument, variables);
+      expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+      expect(result.statements).toEqual([]);
+    }
+  });
+
   it('rejects an unknown sort', async () => {
     const result = await post(gateway, { query: '{ inviteCodes(sort: OLDEST) { totalCount } }' });
     expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');

@@ -193,6 +193,14 @@ describe('disableInviteCodes', () => {
     }
   });
 
+  it('rejects control characters in the lists', async () => {
+    for (const input of [{ codes: ['ok', 'bad\u0000'] }, { accounts: ['did:plc:x\u0000'] }]) {
+      const result = await execute(gateway, DisableInviteCodesDocument, { input });
+      expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+      expect(result.statements).toEqual([]);
+    }
+  });
+
   it('rejects oversized lists', async () => {
     const codes = Array.from({ length: 10_001 }, (_, i) => `code-${i}`);
     const result = await execute(gateway, DisableInviteCodesDocument, { input: { codes } });
@@ -230,6 +238,12 @@ describe('redeemInviteCode', () => {
     expect(await refusal(used!, randomDid())).toBe('EXHAUSTED');
     const { inviteCode } = await ok(gateway, InviteCodeWithUsesDocument, { code: used! });
     expect(inviteCode).toMatchObject({ usedCount: 1, remaining: 0 });
+  });
+
+  it('rejects a code with a NUL character before any statement', async () => {
+    const result = await execute(gateway, RedeemInviteCodeDocument, { input: { code: 'x\u0000', usedBy: randomDid() } });
+    expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+    expect(result.statements).toEqual([]);
   });
 
   it('rejects an invalid DID as InvalidRequest before any statement', async () => {

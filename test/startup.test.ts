@@ -58,6 +58,15 @@ async function graphql(url: string, authorization: string, query: string) {
   return (await response.json()) as { data?: Record<string, { code: string } | null>; errors?: unknown[] };
 }
 
+async function runToExit(extra: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment(extra) });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.resume();
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  return { code, stderr };
+}
+
 describe('npm start (src/main.ts) on the embedded Postgres', () => {
   const dirs: string[] = [];
   afterAll(async () => {
@@ -115,11 +124,31 @@ describe('npm start (src/main.ts) on the embedded Postgres', () => {
     expect(await started.exited).toBe(0);
   }, 60_000);
 
+  it('refuses a second gateway on the same DATA_DIR, and a port in use, stopping cleanly', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'invitegate-busy-'));
+    dirs.push(dataDir);
+    const first = await startMain({ DATA_DIR: dataDir });
+    await waitForReady(first.url);
+    const port = new URL(first.url).port;
+
+    const second = await runToExit({ DATA_DIR: dataDir });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/DATA_DIR .* is in use by another running process/);
+
+    const otherDir = await mkdtemp(join(tmpdir(), 'invitegate-port-'));
+    dirs.push(otherDir);
+    const third = await runToExit({ DATA_DIR: otherDir, PORT: port });
+    expect(third.code).toBe(1);
+    expect(third.stderr).toContain(`PORT ${port} is already in use`);
+    expect(existsSync(join(otherDir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    expect(await waitForReady(first.url)).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  }, 90_000);
+
   it('refuses an invalid setting at start-up, naming the variable', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment({ PORT: 'eighty' }) });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    const { code, stderr } = await runToExit({ PORT: 'eighty' });
     expect(code).toBe(1);
     expect(stderr).toContain('Invalid PORT');
   });

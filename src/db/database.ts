@@ -8,10 +8,17 @@ export interface Database {
   stop(): Promise<void>;
 }
 
-/** The configured Postgres (DATABASE_URL), or else the embedded one in DATA_DIR. */
-export async function openDatabase(config: Config, log: (message: string) => void = () => {}): Promise<Database> {
+/**
+ * The configured Postgres (DATABASE_URL), or else the embedded one in DATA_DIR. Scripts may
+ * share an embedded Postgres that a running gateway started; a second gateway may not, since
+ * the first one stops it when it exits.
+ */
+export async function openDatabase(
+  config: Config,
+  { log = () => {}, exclusive = false }: { log?: (message: string) => void; exclusive?: boolean } = {},
+): Promise<Database> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => {} };
-  const embedded = await startEmbeddedPostgres(config.dataDir, { log });
+  const embedded = await startEmbeddedPostgres(config.dataDir, { log, whenInUse: exclusive ? 'refuse' : 'attach' });
   return { url: embedded.url, embedded: true, stop: embedded.stop };
 }
 

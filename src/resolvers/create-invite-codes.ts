@@ -1,6 +1,6 @@
 import { ensureValidDid } from '@atproto/syntax';
 import type { Db } from '../db/prisma.js';
-import { DomainError, ensureIntInRange, InvalidRequestError } from './errors.js';
+import { DomainError, ensureIntInRange, InvalidRequestError, quote } from './errors.js';
 import type { CodeGenerator } from './generate-invite-code.js';
 
 export const ADMIN = 'admin';
@@ -78,6 +78,6 @@ export function ensureDid(argument: string, value: string): void {
   try {
     ensureValidDid(value);
   } catch (error) {
-    throw new InvalidRequestError(`Invalid value for argument "${argument}": Invalid DID "${value}": ${(error as Error).message}`);
+    throw new InvalidRequestError(`Invalid value for argument "${argument}": Invalid DID ${quote(value)}: ${(error as Error).message}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma.js';
 import { ADMIN } from './create-invite-codes.js';
-import { InvalidRequestError } from './errors.js';
+import { ensureText, InvalidRequestError } from './errors.js';
 
 export interface DisableInviteCodesInput {
   codes?: string[] | null;
@@ -21,6 +21,8 @@ export async function disableInviteCodes(db: Db, input: DisableInviteCodesInput)
   if (accounts.length > DISABLE_LIMITS.accounts) {
     throw new InvalidRequestError(`Argument "accounts" may list at most ${DISABLE_LIMITS.accounts} accounts`);
   }
+  codes.forEach((code, index) => ensureText(`codes[${index}]`, code));
+  accounts.forEach((account, index) => ensureText(`accounts[${index}]`, account));
   if (codes.length === 0 && accounts.length === 0) return [];
   const disabled = await db.inviteCode.updateManyAndReturn({
     where: { disabled: false, OR: [{ code: { in: codes } }, { forAccount: { in: accounts } }] },

@@ -26,3 +26,21 @@ export function ensureIntInRange(name: string, value: number, min: number, max: 
   }
   return value;
 }
+
+const MAX_TEXT_LENGTH = 2048;
+// Postgres text cannot hold NUL; other control characters never occur in codes or DIDs.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** A code, owner or cursor string: at most 2048 characters, no control characters. */
+export function ensureText(name: string, value: string): string {
+  if (value.length > MAX_TEXT_LENGTH) {
+    throw new InvalidRequestError(`Argument "${name}" is longer than ${MAX_TEXT_LENGTH} characters`);
+  }
+  if (CONTROL_CHARACTERS.test(value)) throw new InvalidRequestError(`Argument "${name}" contains a control character`);
+  return value;
+}
+
+/** Shortens a rejected value for an error message. */
+export function quote(value: string, max = 80): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+}

@@ -1,4 +1,6 @@
-import { InvalidRequestError } from './errors.js';
+import { ensureText, InvalidRequestError, quote } from './errors.js';
+
+const MAX_USE_COUNT = 2_147_483_647; // the column is a Postgres integer
 
 /** Sort orders of com.atproto.admin.getInviteCodes. */
 export type InviteCodeSort = 'RECENT' | 'USAGE';
@@ -18,17 +20,18 @@ export function formatInviteCodeCursor(sort: InviteCodeSort, key: InviteCodeKey)
 }
 
 export function parseInviteCodeCursor(sort: InviteCodeSort, cursor: string): CursorPosition {
+  ensureText('after', cursor);
   const parts = cursor.split('::');
   const [primary, code] = parts;
   if (parts.length !== 2 || !primary || !code || !/^\d+$/.test(primary)) {
-    throw new InvalidRequestError(`Malformed cursor: "${cursor}" (expected "<number>::<code>")`);
+    throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (expected "<number>::<code>")`);
   }
   const value = Number(primary);
   if (sort === 'USAGE') {
-    if (!Number.isSafeInteger(value)) throw new InvalidRequestError(`Malformed cursor: "${cursor}" (use count out of range)`);
+    if (value > MAX_USE_COUNT) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (use count out of range; is it a RECENT cursor?)`);
     return { sort, usedCount: value, code };
   }
   const createdAt = new Date(value);
-  if (Number.isNaN(createdAt.getTime())) throw new InvalidRequestError(`Malformed cursor: "${cursor}" (time out of range)`);
+  if (Number.isNaN(createdAt.getTime())) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (time out of range)`);
   return { sort, createdAt, code };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/prisma.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { ensureText } from './errors.js';
 
 /** The Prisma selection the GraphQL layer asks for (it mirrors the client's selection set). */
 export interface InviteCodeSelection {
@@ -27,8 +28,8 @@ export interface InviteCodeFilter {
 
 export function inviteCodeWhere(db: Db, filter: InviteCodeFilter = {}): Prisma.InviteCodeWhereInput {
   const where: Prisma.InviteCodeWhereInput = {};
-  if (filter.forAccount != null) where.forAccount = filter.forAccount;
-  if (filter.createdBy != null) where.createdBy = filter.createdBy;
+  if (filter.forAccount != null) where.forAccount = ensureText('filter.forAccount', filter.forAccount);
+  if (filter.createdBy != null) where.createdBy = ensureText('filter.createdBy', filter.createdBy);
   if (filter.disabled != null) where.disabled = filter.disabled;
   if (filter.exhausted != null) {
     const available = db.inviteCode.fields.available;

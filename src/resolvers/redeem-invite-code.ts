@@ -1,7 +1,7 @@
 import type { Db } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { ensureDid } from './create-invite-codes.js';
-import { DomainError, InvalidRequestError } from './errors.js';
+import { DomainError, ensureText } from './errors.js';
 import { insertInviteCodeUse, isInvited, lockInviteCode } from './invite-code-store.js';
 
 export type RedeemRefusal = 'NOT_FOUND' | 'DISABLED' | 'ALREADY_USED' | 'EXHAUSTED';
@@ -30,7 +30,7 @@ const TRANSACTION_TIMING = { maxWait: 10_000, timeout: 15_000 };
  */
 export async function redeemInviteCode(db: Db, input: RedeemInviteCodeInput, options: RedeemOptions = {}): Promise<RedeemInviteCodeInput> {
   const { code, usedBy } = input;
-  if (code.length === 0 || code.length > 256) throw new InvalidRequestError('Argument "code" must be 1 to 256 characters long');
+  ensureText('code', code);
   ensureDid('usedBy', usedBy);
   const usedAt = (options.now ?? (() => new Date()))();
   try {

@@ -8,6 +8,7 @@ import { getPrisma } from '../db/prisma.js';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
+import { decodeNodeId } from './node-id.js';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -71,6 +72,7 @@ export const builder = new SchemaBuilder<{
     lastArgOptions: { description: 'Page size counted from the end, 1..500.' },
     beforeArgOptions: { description: 'startCursor of the following page, to page backwards.' },
     defaultEdgeTypeOptions: { description: 'An item of a connection, with its cursor.' },
+    decodeGlobalID: decodeNodeId,
     nodesQueryOptions: false,
     nodeQueryOptions: {
       description: 'Any InviteCode or InviteCodeUse by its global id; null when there is none.',

@@ -1,5 +1,6 @@
 import { ensureValidDatetime, ensureValidDid } from '@atproto/syntax';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { quote } from '../resolvers/errors.js';
 import { builder } from './builder.js';
 
 /** A scalar input that fails validation; the server names the argument in the final message. */
@@ -24,7 +25,7 @@ function parseDid(value: unknown): string {
   try {
     ensureValidDid(value);
   } catch (error) {
-    throw new InvalidScalarError(`Invalid DID "${value}": ${(error as Error).message}`);
+    throw new InvalidScalarError(`Invalid DID ${quote(value)}: ${(error as Error).message}`);
   }
   return value;
 }
@@ -34,7 +35,7 @@ function parseDatetime(value: unknown): Date {
   try {
     ensureValidDatetime(value);
   } catch (error) {
-    throw new InvalidScalarError(`Invalid datetime "${value}": ${(error as Error).message}`);
+    throw new InvalidScalarError(`Invalid datetime ${quote(value)}: ${(error as Error).message}`);
   }
   return new Date(value);
 }

@@ -1,5 +1,6 @@
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { readCaller, type AuthSettings } from '../auth/credentials.js';
 import type { Config } from '../config.js';
@@ -33,6 +34,8 @@ export function createGateway({ config, adminPassword, logger, generateCode }: G
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: config.graphiql && { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    // GraphiQL with its assets inlined: it works offline, with no CDN.
+    renderGraphiQL,
     logging: logger.child({ component: 'yoga' }),
     maskedErrors: {
       // Errors of execution were already mapped by useErrorCodes; this catches the rest.

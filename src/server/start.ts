@@ -15,18 +15,14 @@ export interface RunningGateway {
 
 /** Opens the database, applies pending migrations and serves the gateway on config.port. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
-  const database = await openDatabase(config, (line) => logger.debug({ component: 'postgres' }, line.trim()));
-  const applied = await applyMigrations(database.url);
-  if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
-  connectPrisma(database.url);
-
-  const adminPassword = config.adminPassword ?? generateAdminPassword();
-  const gateway = createGateway({ config, adminPassword, logger });
-  const server = createServer(gateway);
-  await new Promise<void>((listening) => server.listen(config.port, listening));
+  const database = await openDatabase(config, { log: (line) => logger.debug({ component: 'postgres' }, line.trim()), exclusive: true });
+  const server = await serve(config, logger, database).catch(async (error: unknown) => {
+    await disconnectPrisma();
+    await database.stop();
+    throw error;
+  });
   const url = `http://localhost:${portOf(server)}/graphql`;
   logger.info({ url, database: database.embedded ? 'embedded' : 'DATABASE_URL' }, 'invitegate is serving');
-  if (!config.adminPassword) announceAdminPassword(adminPassword);
 
   return {
     url,
@@ -37,6 +33,22 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       await database.stop();
     },
   };
+}
+
+async function serve(config: Config, logger: Logger, database: Database): Promise<Server> {
+  const applied = await applyMigrations(database.url);
+  if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
+  connectPrisma(database.url);
+  const adminPassword = config.adminPassword ?? generateAdminPassword();
+  const server = createServer(createGateway({ config, adminPassword, logger }));
+  await new Promise<void>((listening, failed) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      failed(error.code === 'EADDRINUSE' ? new Error(`PORT ${config.port} is already in use: choose another PORT`) : error),
+    );
+    server.listen(config.port, listening);
+  });
+  if (!config.adminPassword) announceAdminPassword(adminPassword);
+  return server;
 }
 
 function generateAdminPassword(): string {
