@@ -70,6 +70,22 @@ describe('HTTP endpoints', () => {
     expect(logged.find((line) => line.requestId === requestId)?.err?.message).toContain('ECONNREFUSED');
   });
 
+  it.each([
+    ['a syntax error', '{"query":"{ inviteCodes {"}'],
+    ['invalid JSON', '{bad json'],
+    ['no query', '{}'],
+    ['an ambiguous operation', '{"query":"query A { __typename } query B { __typename }"}'],
+  ])('answers %s with InvalidRequest and nothing internal', async (_, body) => {
+    const response = await gateway.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: adminAuth },
+      body,
+    });
+    const json = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(json.errors[0]!.extensions.code).toBe('InvalidRequest');
+    expect(json.errors[0]!.extensions.originalError).toBeUndefined();
+  });
+
   it('can switch off introspection and GraphiQL', async () => {
     const closed = startTestGateway({
       config: { graphiql: false, introspection: false, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: 'localhost' },

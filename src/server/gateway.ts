@@ -12,6 +12,7 @@ import { schema } from '../schema/index.js';
 import { useInvalidRequestCodes } from './argument-errors.js';
 import { useErrorCodes } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { useRequestErrorCodes } from './request-errors.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 
 export interface GatewayOptions {
@@ -53,6 +54,7 @@ export function createGateway({ config, adminPassword, logger, generateCode }: G
     plugins: [
       useRequestId(),
       useInvalidRequestCodes(),
+      useRequestErrorCodes(),
       useErrorCodes(logger),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
