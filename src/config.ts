@@ -11,6 +11,15 @@ export interface Config {
   introspection: boolean;
   logLevel: string;
   production: boolean;
+  limits: QueryLimits;
+}
+
+/** Bounds on an operation's shape, checked before it runs. */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
 }
 
 export class ConfigError extends Error {
@@ -22,6 +31,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** Room for every operation in operations/ and the README; far less than abuse needs. */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxTokens: 1500 };
 
 type Env = Record<string, string | undefined>;
 
@@ -38,6 +50,12 @@ export function readConfig(env: Env = process.env): Config {
     introspection: readBoolean(env, 'INTROSPECTION', true),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     production: env.NODE_ENV === 'production',
+    limits: {
+      maxDepth: readInt(env, 'MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
+      maxAliases: readInt(env, 'MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 1000),
+      maxDirectives: readInt(env, 'MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 1000),
+      maxTokens: readInt(env, 'MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 10, 100_000),
+    },
   };
 }
 
@@ -51,6 +69,15 @@ function readPort(env: Env, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
     throw new ConfigError(name, `expected a port number 0..65535, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
 }

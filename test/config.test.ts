@@ -51,6 +51,8 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://x@y/z'],
     ['DATABASE_URL', 'nonsense'],
     ['LOG_LEVEL', 'loud'],
+    ['MAX_DEPTH', '0'],
+    ['MAX_TOKENS', 'many'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}:`));

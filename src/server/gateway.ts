@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { readCaller, type AuthSettings } from '../auth/credentials.js';
-import type { Config } from '../config.js';
+import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
 import type { GraphQLContext } from '../context.js';
 import { getPrisma } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
@@ -12,11 +12,12 @@ import { schema } from '../schema/index.js';
 import { useInvalidRequestCodes } from './argument-errors.js';
 import { useErrorCodes } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { useQueryLimits } from './limits.js';
 import { useRequestErrorCodes } from './request-errors.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience' | 'serviceHostname'>;
+  config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience' | 'serviceHostname'> & { limits?: QueryLimits };
   adminPassword: string;
   logger: Logger;
   /** Replaces the CSPRNG code generator (tests use one that collides). */
@@ -52,6 +53,7 @@ export function createGateway({ config, adminPassword, logger, generateCode }: G
       generateCode: codeGenerator,
     }),
     plugins: [
+      ...useQueryLimits(config.limits ?? DEFAULT_QUERY_LIMITS),
       useRequestId(),
       useInvalidRequestCodes(),
       useRequestErrorCodes(),

@@ -1,0 +1,49 @@
+// Query limits (GraphQL Armor): the README's and frontends' operations pass; abuse does not.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { post, startTestGateway } from './helpers/gateway.js';
+
+const gateway = startTestGateway();
+
+/** code -> uses -> inviteCode -> ... with `rounds` round trips: a depth of 2 * rounds + 2. */
+function nested(rounds: number): string {
+  let selection = 'code';
+  for (let round = 0; round < rounds; round++) selection = `code uses { usedBy inviteCode { ${selection} } }`;
+  return `{ inviteCode(code: "x") { ${selection} } }`;
+}
+
+describe('query limits', () => {
+  it('let every operation in operations/ through', async () => {
+    const fragments = readFileSync(new URL('../operations/fragments.graphql', import.meta.url), 'utf8');
+    const names = readdirSync(new URL('../operations/', import.meta.url)).filter((name) => name !== 'fragments.graphql');
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) {
+      const document = readFileSync(new URL(`../operations/${name}`, import.meta.url), 'utf8');
+      const query = document.includes('...') ? `${document}\n${fragments}` : document;
+      // Validation only: a bad variable answers InvalidRequest, never QueryTooComplex.
+      const result = await post(gateway, { query, variables: {} });
+      for (const error of result.errors ?? []) expect(error.extensions?.code, `${name}: ${error.message}`).not.toBe('QueryTooComplex');
+    }
+  });
+
+  it('reject a 40-level nesting of uses { inviteCode { uses ... } } before execution', async () => {
+    const result = await post(gateway, { query: nested(20) });
+    expect(result.errors?.[0]?.extensions?.code).toBe('QueryTooComplex');
+    expect(result.statements).toEqual([]);
+  });
+
+  it('allow a nesting within the depth limit', async () => {
+    const result = await post(gateway, { query: nested(3) });
+    expect(result.errors).toBeUndefined();
+  });
+
+  it('reject many aliases, many directives and very long documents', async () => {
+    const aliases = `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: inviteCode(code: "x") { code }`).join(' ')} }`;
+    const directives = `{ inviteCode(code: "x") { code ${'@include(if: true) '.repeat(50)} } }`;
+    const tokens = `{ inviteCode(code: "x") { ${'code '.repeat(3000)} } }`;
+    for (const query of [aliases, directives, tokens]) {
+      const result = await post(gateway, { query });
+      expect(result.errors?.[0]?.extensions?.code, query.slice(0, 40)).toBe('QueryTooComplex');
+    }
+  });
+});
