@@ -14,6 +14,7 @@ import { useErrorCodes } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useQueryLimits } from './limits.js';
 import { useRequestErrorCodes } from './request-errors.js';
+import { useRequestLog } from './request-log.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 
 export interface GatewayOptions {
@@ -58,6 +59,7 @@ export function createGateway({ config, adminPassword, logger, generateCode }: G
       useInvalidRequestCodes(),
       useRequestErrorCodes(),
       useErrorCodes(logger),
+      useRequestLog(logger),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
         endpoint: '/ready',
