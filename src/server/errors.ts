@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.js';
 import type { Logger } from '../logger.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { DomainError } from '../resolvers/errors.js';
 
 /**
@@ -39,6 +40,13 @@ function toClientError(error: GraphQLError, context: GraphQLContext, logger: Log
   }
   if (original instanceof PothosValidationError) {
     return new GraphQLError(original.message, { ...at, extensions: { code: 'InvalidRequest' } });
+  }
+  if (isDatabaseUnavailable(original)) {
+    logger.warn({ err: original, requestId: context.requestId }, 'database unavailable');
+    return new GraphQLError('Database unavailable, try again later', {
+      ...at,
+      extensions: { code: 'DatabaseUnavailable', requestId: context.requestId },
+    });
   }
   logger.error({ err: original, requestId: context.requestId, path: error.path?.join('.') }, 'unexpected error');
   return new GraphQLError('Unexpected error', { ...at, extensions: { code: 'InternalServerError', requestId: context.requestId } });

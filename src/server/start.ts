@@ -38,7 +38,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 async function serve(config: Config, logger: Logger, database: Database): Promise<Server> {
   const applied = await applyMigrations(database.url);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
-  connectPrisma(database.url);
+  connectPrisma(database.url, config.database);
   const adminPassword = config.adminPassword ?? generateAdminPassword();
   const server = createServer(createGateway({ config, adminPassword, logger }));
   await new Promise<void>((listening, failed) => {

@@ -1,0 +1,75 @@
+// Postgres going away under a running gateway: fast DatabaseUnavailable, /ready 503, no crash,
+// and recovery once Postgres is back.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.js';
+import { applyMigrations } from '../src/db/migrations.js';
+import { adminAuth, ADMIN_PASSWORD } from './helpers/gateway.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+async function graphql(url: string, query: string) {
+  const started = Date.now();
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: adminAuth }, body: JSON.stringify({ query }) });
+  const json = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  return { ...json, ms: Date.now() - started };
+}
+
+const readyStatus = (url: string) => fetch(url.replace('/graphql', '/ready')).then((response) => response.status);
+
+describe('database faults', () => {
+  let dataDir = '';
+  let database: EmbeddedDatabase | undefined;
+  let gateway: ChildProcess | undefined;
+
+  afterAll(async () => {
+    gateway?.kill('SIGKILL');
+    await database?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('fails fast with DatabaseUnavailable while Postgres is down, and recovers', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'invitegate-faults-'));
+    database = await startEmbeddedPostgres(dataDir);
+    const port = Number(new URL(database.url).port);
+    await applyMigrations(database.url);
+    gateway = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: database.url, PORT: '0', ADMIN_PASSWORD, DB_CONNECT_TIMEOUT_MS: '1000' },
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      gateway!.stdout!.on('data', (chunk) => {
+        out += chunk;
+        const match = /"url":"([^"]+)"/.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      gateway!.on('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    const created = await graphql(url, 'mutation { createInviteCode(input: { useCount: 2 }) { code } }');
+    expect(created.errors).toBeUndefined();
+    expect(await readyStatus(url)).toBe(200);
+
+    await database.stop();
+    const down = await graphql(url, '{ inviteCodes(first: 1) { totalCount } }');
+    expect(down.errors?.[0]?.extensions?.code).toBe('DatabaseUnavailable');
+    expect(down.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+    expect(JSON.stringify(down.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|P1001/);
+    expect(down.ms).toBeLessThan(5_000);
+    expect(await readyStatus(url)).toBe(503);
+    expect(gateway.exitCode).toBeNull();
+
+    database = await startEmbeddedPostgres(dataDir, { port });
+    let recovered: Awaited<ReturnType<typeof graphql>> | undefined;
+    for (let attempt = 0; attempt < 50 && !recovered?.data; attempt++) {
+      recovered = await graphql(url, '{ inviteCodes(first: 1) { totalCount } }');
+      if (!recovered.data) await new Promise((done) => setTimeout(done, 200));
+    }
+    expect(recovered?.errors).toBeUndefined();
+    expect(recovered?.data).toEqual({ inviteCodes: { totalCount: 1 } });
+    expect(await readyStatus(url)).toBe(200);
+  }, 90_000);
+});
