@@ -18,7 +18,7 @@ export async function loadDataset(url: string, scale: number): Promise<void> {
       `INSERT INTO invite_code (code, available_uses, disabled, for_account, created_by, created_at, used_count)
        SELECT 'bench-' || lpad(i::text, 8, '0'), 5, i % 50 = 0,
               CASE WHEN i % 10 = 0 THEN 'admin' ELSE 'did:plc:bench' || lpad((i % 2000)::text, 6, '0') END,
-              'admin', timestamptz '2026-01-01T00:00:00Z' + (i / 3) * interval '1 second', (i * 7919) % 6
+              'admin', timestamptz '2026-01-01T00:00:00Z' + (i / 3) * interval '1 second', ((i::bigint * 7919) % 6)::int
        FROM generate_series(1, $1::int) AS i`,
       [scale],
     );

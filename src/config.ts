@@ -13,6 +13,10 @@ export interface Config {
   production: boolean;
   limits: QueryLimits;
   database: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+  /** How long SIGTERM waits for requests in flight. */
+  shutdownTimeoutMs: number;
+  /** Failed admin logins per client before it is refused (429) for the rest of the window. */
+  authFailures: { maxFailures: number; windowMs: number };
 }
 
 /** Bounds on an operation's shape, checked before it runs. */
@@ -51,6 +55,11 @@ export function readConfig(env: Env = process.env): Config {
     introspection: readBoolean(env, 'INTROSPECTION', true),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     production: env.NODE_ENV === 'production',
+    shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    authFailures: {
+      maxFailures: readInt(env, 'ADMIN_AUTH_MAX_FAILURES', 10, 1, 1_000_000),
+      windowMs: readInt(env, 'ADMIN_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000),
+    },
     database: {
       poolSize: readInt(env, 'DB_POOL_SIZE', 10, 1, 1000),
       statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),

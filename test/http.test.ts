@@ -6,6 +6,7 @@ import { schema } from '../src/schema/index.js';
 import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql.js';
 import { describe, expect, it } from 'vitest';
 import { CreateInviteCodeDocument } from './generated/operations.js';
+import { CSRF_HEADER } from '../src/server/gateway.js';
 import { adminAuth, execute, JWT_SECRET, post, startTestGateway } from './helpers/gateway.js';
 
 const gateway = startTestGateway();
@@ -27,13 +28,26 @@ describe('HTTP endpoints', () => {
 
   it('answers queries over GET and refuses mutations over GET', async () => {
     const query = encodeURIComponent('{ __typename }');
-    const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, { headers: { accept: 'application/json' } });
+    const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, { headers: { accept: 'application/json', [CSRF_HEADER]: '1' } });
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
     const mutation = encodeURIComponent('mutation { createInviteCode(input: { useCount: 1 }) { code } }');
     const refused = await gateway.fetch(`http://yoga/graphql?query=${mutation}`, {
-      headers: { accept: 'application/json', authorization: adminAuth },
+      headers: { accept: 'application/json', authorization: adminAuth, [CSRF_HEADER]: '1' },
     });
     expect(refused.status).toBe(405);
+  });
+
+  it('refuses requests a browser could send cross-site without a preflight', async () => {
+    const query = encodeURIComponent('{ __typename }');
+    const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, { headers: { accept: 'application/json', authorization: adminAuth } });
+    expect(get.status).toBe(403);
+    const form = await gateway.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: adminAuth },
+      body: 'query=mutation%20%7B%20createInviteCode(input%3A%20%7BuseCount%3A%201%7D)%20%7B%20code%20%7D%20%7D',
+    });
+    expect(form.status).toBe(403);
+    expect(((await form.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('Forbidden');
   });
 
   it('has /health and /ready', async () => {

@@ -24,28 +24,29 @@ const ORDER: Record<InviteCodeSort, Prisma.InviteCodeOrderByWithRelationInput[]>
   USAGE: [{ usedCount: 'desc' }, { code: 'desc' }],
 };
 
-/** One page of com.atproto.admin.getInviteCodes: keyset pagination, always descending. */
+/**
+ * One page of com.atproto.admin.getInviteCodes: keyset pagination, always descending. A page
+ * after a cursor reads the rest of the cursor's tie group (same createdAt or use count, smaller
+ * code) and then, if the page is not full, the rows below it: both are index range scans, so a
+ * deep page costs as much as the first, however many codes share a use count.
+ */
 export async function listInviteCodes(db: Db, args: ListInviteCodesArgs, selection: InviteCodeSelection): Promise<InviteCodePage> {
   const first = ensureIntInRange('first', args.first, 1, MAX_PAGE_SIZE);
   const position = args.after == null ? undefined : parseInviteCodeCursor(args.sort, args.after);
   const where = inviteCodeWhere(db, args.filter ?? {});
-  const rows = await db.inviteCode.findMany({
-    ...selection,
-    where: position ? { AND: [where, after(position)] } : where,
-    orderBy: ORDER[args.sort],
-    take: first + 1,
-  });
+  const read = (bound: Prisma.InviteCodeWhereInput | undefined, take: number) =>
+    db.inviteCode.findMany({ ...selection, where: bound ? { AND: [where, bound] } : where, orderBy: ORDER[args.sort], take });
+
+  let rows = await read(position && sameKeyAfter(position), first + 1);
+  if (position && rows.length <= first) rows = [...rows, ...(await read(belowKey(position), first + 1 - rows.length))];
   return { codes: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
-// `primary <= p AND (primary < p OR code < c)` rather than `primary < p OR (...)`: the first
-// conjunct bounds the index scan, so a deep cursor costs as much as the first page.
-function after(position: CursorPosition): Prisma.InviteCodeWhereInput {
-  const { code } = position;
-  if (position.sort === 'RECENT') {
-    const { createdAt } = position;
-    return { createdAt: { lte: createdAt }, OR: [{ createdAt: { lt: createdAt } }, { code: { lt: code } }] };
-  }
-  const { usedCount } = position;
-  return { usedCount: { lte: usedCount }, OR: [{ usedCount: { lt: usedCount } }, { code: { lt: code } }] };
+function sameKeyAfter(position: CursorPosition): Prisma.InviteCodeWhereInput {
+  const code = { lt: position.code };
+  return position.sort === 'RECENT' ? { createdAt: position.createdAt, code } : { usedCount: position.usedCount, code };
+}
+
+function belowKey(position: CursorPosition): Prisma.InviteCodeWhereInput {
+  return position.sort === 'RECENT' ? { createdAt: { lt: position.createdAt } } : { usedCount: { lt: position.usedCount } };
 }

@@ -1,8 +1,10 @@
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { readCaller, type AuthSettings } from '../auth/credentials.js';
+import { AuthFailureLimiter } from '../auth/failure-limiter.js';
 import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
 import type { GraphQLContext } from '../context.js';
 import { getPrisma } from '../db/prisma.js';
@@ -10,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { inviteCodeGenerator, type CodeGenerator } from '../resolvers/generate-invite-code.js';
 import { schema } from '../schema/index.js';
 import { useInvalidRequestCodes } from './argument-errors.js';
+import { clientAddress, useAuthRateLimit } from './auth-rate-limit.js';
 import { useErrorCodes } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useQueryLimits } from './limits.js';
@@ -23,12 +26,20 @@ export interface GatewayOptions {
   logger: Logger;
   /** Replaces the CSPRNG code generator (tests use one that collides). */
   generateCode?: CodeGenerator;
+  /** Failed admin logins per client before it is refused for the rest of the window. */
+  authFailures?: { maxFailures: number; windowMs: number };
 }
+
+/** Clients that send GET requests (or non-JSON POSTs) must set this header. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
+
+const DEFAULT_AUTH_FAILURES = { maxFailures: 10, windowMs: 60_000 };
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
 /** The HTTP handler of the gateway; it never listens (see main.ts). */
-export function createGateway({ config, adminPassword, logger, generateCode }: GatewayOptions): Gateway {
+export function createGateway({ config, adminPassword, logger, generateCode, authFailures = DEFAULT_AUTH_FAILURES }: GatewayOptions): Gateway {
+  const limiter = new AuthFailureLimiter(authFailures.maxFailures, authFailures.windowMs);
   const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };
   const codeGenerator = generateCode ?? inviteCodeGenerator(config.serviceHostname);
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -48,14 +59,19 @@ export function createGateway({ config, adminPassword, logger, generateCode }: G
         return new GraphQLError('Unexpected error', { extensions: { code: 'InternalServerError' } });
       },
     },
-    context: async ({ request }) => ({
-      caller: await readCaller(request.headers.get('authorization'), auth),
-      requestId: requestIdOf(request),
-      generateCode: codeGenerator,
-    }),
+    context: async (initial) => {
+      const { request } = initial;
+      const authorization = request.headers.get('authorization');
+      const caller = await readCaller(authorization, auth);
+      if (caller.kind === 'invalid' && /^\s*basic\s/i.test(authorization ?? '')) limiter.recordFailure(clientAddress(initial));
+      return { caller, requestId: requestIdOf(request), generateCode: codeGenerator };
+    },
     plugins: [
       ...useQueryLimits(config.limits ?? DEFAULT_QUERY_LIMITS),
       useRequestId(),
+      // A browser may not send a "simple" request (a GET, or a form's POST) without this header.
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      useAuthRateLimit(limiter),
       useInvalidRequestCodes(),
       useRequestErrorCodes(),
       useErrorCodes(logger),

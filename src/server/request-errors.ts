@@ -13,7 +13,8 @@ const REQUEST_ERROR_CODES = new Set([
 
 /**
  * Gives errors about the request itself (bad JSON, no query, syntax errors, unknown operation)
- * the code InvalidRequest, and drops the parser's own error, which the client does not need.
+ * the code InvalidRequest (Forbidden for a refused cross-site request), and drops the parser's
+ * own error, which the client does not need.
  */
 export function useRequestErrorCodes(): Plugin {
   return {
@@ -21,14 +22,16 @@ export function useRequestErrorCodes(): Plugin {
       if (Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
       const errors = result.errors.map((error) => {
         const { code, originalError: _originalError, ...extensions } = error.extensions ?? {};
+        const status = (extensions.http as { status?: number } | undefined)?.status;
+        if (code === undefined && status === 403) return withCode(error, extensions, 'Forbidden');
         if (typeof code !== 'string' || !REQUEST_ERROR_CODES.has(code)) return error;
-        return new GraphQLError(error.message, {
-          nodes: error.nodes ?? null,
-          path: error.path ?? null,
-          extensions: { ...extensions, code: 'InvalidRequest' },
-        });
+        return withCode(error, extensions, 'InvalidRequest');
       });
       setResult({ ...result, errors });
     },
   };
+}
+
+function withCode(error: GraphQLError, extensions: Record<string, unknown>, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { ...extensions, code } });
 }

@@ -28,7 +28,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     url,
     database,
     stop: async () => {
-      await new Promise<void>((closed) => server.close(() => closed()));
+      await drain(server, config.shutdownTimeoutMs, logger);
       await disconnectPrisma();
       await database.stop();
     },
@@ -40,7 +40,7 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   connectPrisma(database.url, config.database);
   const adminPassword = config.adminPassword ?? generateAdminPassword();
-  const server = createServer(createGateway({ config, adminPassword, logger }));
+  const server = createServer(createGateway({ config, adminPassword, logger, authFailures: config.authFailures }));
   await new Promise<void>((listening, failed) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       failed(error.code === 'EADDRINUSE' ? new Error(`PORT ${config.port} is already in use: choose another PORT`) : error),
@@ -49,6 +49,21 @@ async function serve(config: Config, logger: Logger, database: Database): Promis
   });
   if (!config.adminPassword) announceAdminPassword(adminPassword);
   return server;
+}
+
+/**
+ * Stops accepting connections and lets requests in flight finish; connections still busy after
+ * `timeoutMs` are cut.
+ */
+async function drain(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => {
+    logger.warn({ timeoutMs }, 'requests still in flight at the shutdown timeout; closing their connections');
+    server.closeAllConnections();
+  }, timeoutMs);
+  await closed;
+  clearTimeout(timer);
 }
 
 function generateAdminPassword(): string {
