@@ -147,6 +147,31 @@ describe('npm start (src/main.ts) on the embedded Postgres', () => {
     expect(await first.exited).toBe(0);
   }, 90_000);
 
+  it('on SIGTERM, finishes requests in flight before stopping', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'invitegate-drain-'));
+    dirs.push(dataDir);
+    const started = await startMain({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'drain-password' });
+    await waitForReady(started.url);
+    const admin = `Basic ${Buffer.from('admin:drain-password').toString('base64')}`;
+    const accounts = Array.from({ length: 10 }, (_, i) => `did:plc:drain${String(i).padStart(19, '0')}`);
+    const inFlight = fetch(started.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: admin },
+      body: JSON.stringify({
+        query: 'mutation($a: [Did!]) { createInviteCodes(input: { codeCount: 1000, useCount: 1, forAccounts: $a }) { codes { code } } }',
+        variables: { a: accounts },
+      }),
+    }).then(async (response) => ({ respondedAt: Date.now(), ...((await response.json()) as { data?: { createInviteCodes: { codes: unknown[] }[] } }) }));
+    await new Promise((done) => setTimeout(done, 150));
+    const killedAt = Date.now();
+    started.child.kill('SIGTERM');
+    const result = await inFlight;
+    expect(result.respondedAt).toBeGreaterThan(killedAt); // the signal came while the request ran
+    expect(result.data?.createInviteCodes.flatMap(({ codes }) => codes)).toHaveLength(10_000);
+    expect(await started.exited).toBe(0);
+    await expect(fetch(started.url.replace('/graphql', '/health'))).rejects.toThrow();
+  }, 60_000);
+
   it('refuses an invalid setting at start-up, naming the variable', async () => {
     const { code, stderr } = await runToExit({ PORT: 'eighty' });
     expect(code).toBe(1);
