@@ -6,6 +6,8 @@ export interface Config {
   adminPassword: string | undefined;
   jwtSecret: string | undefined;
   jwtAudience: string | undefined;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   serviceHostname: string;
   graphiql: boolean;
   introspection: boolean;
@@ -50,6 +52,7 @@ export function readConfig(env: Env = process.env): Config {
     adminPassword: nonEmpty(env, 'ADMIN_PASSWORD'),
     jwtSecret: nonEmpty(env, 'JWT_SECRET'),
     jwtAudience: nonEmpty(env, 'JWT_AUDIENCE'),
+    metricsToken: nonEmpty(env, 'METRICS_TOKEN'),
     serviceHostname: readHostname(env, 'SERVICE_HOSTNAME', 'localhost'),
     graphiql: readBoolean(env, 'GRAPHIQL', true),
     introspection: readBoolean(env, 'INTROSPECTION', true),

@@ -1,9 +1,11 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 export type Db = PrismaClient;
 
 let client: PrismaClient | undefined;
+let pool: pg.Pool | undefined;
 
 export interface PrismaOptions {
   /** Connections in the pool. */
@@ -19,12 +21,14 @@ export interface PrismaOptions {
 /** Creates the process-wide PrismaClient; the only place that constructs one. */
 export function connectPrisma(connectionString: string, options: PrismaOptions = {}): PrismaClient {
   if (client) throw new Error('Prisma is already connected');
-  const adapter = new PrismaPg({
+  // Our own pool (the adapter's would do) so that its usage can be reported as metrics.
+  pool = new pg.Pool({
     connectionString,
     max: options.poolSize ?? 10,
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
   });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   if (options.onQuery) {
     const onQuery = options.onQuery;
     const logged = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
@@ -41,8 +45,14 @@ export function getPrisma(): PrismaClient {
   return client;
 }
 
+/** Connections of the pool: all, idle, and requests waiting for one. */
+export function poolStats(): { total: number; idle: number; waiting: number } | undefined {
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
 export async function disconnectPrisma(): Promise<void> {
   const current = client;
   client = undefined;
+  pool = undefined;
   await current?.$disconnect();
 }

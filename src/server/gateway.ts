@@ -7,7 +7,7 @@ import { readCaller, type AuthSettings } from '../auth/credentials.js';
 import { AuthFailureLimiter } from '../auth/failure-limiter.js';
 import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
 import type { GraphQLContext } from '../context.js';
-import { getPrisma } from '../db/prisma.js';
+import { getPrisma, poolStats } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import { inviteCodeGenerator, type CodeGenerator } from '../resolvers/generate-invite-code.js';
 import { schema } from '../schema/index.js';
@@ -16,12 +16,17 @@ import { clientAddress, useAuthRateLimit } from './auth-rate-limit.js';
 import { useErrorCodes } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useQueryLimits } from './limits.js';
+import { GatewayMetrics } from './metrics.js';
+import { useMetricsEndpoint } from './metrics-endpoint.js';
 import { useRequestErrorCodes } from './request-errors.js';
 import { useRequestLog } from './request-log.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 
 export interface GatewayOptions {
-  config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience' | 'serviceHostname'> & { limits?: QueryLimits };
+  config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience' | 'serviceHostname'> & {
+    limits?: QueryLimits;
+    metricsToken?: string;
+  };
   adminPassword: string;
   logger: Logger;
   /** Replaces the CSPRNG code generator (tests use one that collides). */
@@ -40,6 +45,7 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext
 /** The HTTP handler of the gateway; it never listens (see main.ts). */
 export function createGateway({ config, adminPassword, logger, generateCode, authFailures = DEFAULT_AUTH_FAILURES }: GatewayOptions): Gateway {
   const limiter = new AuthFailureLimiter(authFailures.maxFailures, authFailures.windowMs);
+  const metrics = new GatewayMetrics(poolStats);
   const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };
   const codeGenerator = generateCode ?? inviteCodeGenerator(config.serviceHostname);
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -75,7 +81,8 @@ export function createGateway({ config, adminPassword, logger, generateCode, aut
       useInvalidRequestCodes(),
       useRequestErrorCodes(),
       useErrorCodes(logger),
-      useRequestLog(logger),
+      useRequestLog(logger, metrics),
+      useMetricsEndpoint(metrics, config.metricsToken),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
         endpoint: '/ready',
