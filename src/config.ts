@@ -27,6 +27,8 @@ export interface QueryLimits {
   maxAliases: number;
   maxDirectives: number;
   maxTokens: number;
+  /** Values an operation may return, estimated from page sizes before execution. */
+  maxCost: number;
 }
 
 export class ConfigError extends Error {
@@ -40,7 +42,7 @@ export class ConfigError extends Error {
 }
 
 /** Room for every operation in operations/ and the README; far less than abuse needs. */
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxTokens: 1500 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxTokens: 1500, maxCost: 50_000 };
 
 type Env = Record<string, string | undefined>;
 
@@ -73,6 +75,7 @@ export function readConfig(env: Env = process.env): Config {
       maxAliases: readInt(env, 'MAX_ALIASES', DEFAULT_QUERY_LIMITS.maxAliases, 0, 1000),
       maxDirectives: readInt(env, 'MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 1000),
       maxTokens: readInt(env, 'MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 10, 100_000),
+      maxCost: readInt(env, 'MAX_COST', DEFAULT_QUERY_LIMITS.maxCost, 1, 100_000_000),
     },
   };
 }

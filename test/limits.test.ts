@@ -37,6 +37,20 @@ describe('query limits', () => {
     expect(result.errors).toBeUndefined();
   });
 
+  it('estimate cost from page sizes: the largest dashboard page passes, nested lists of big pages do not', async () => {
+    const fragments = readFileSync(new URL('../operations/fragments.graphql', import.meta.url), 'utf8');
+    const dashboard = readFileSync(new URL('../operations/admin-invite-codes.graphql', import.meta.url), 'utf8');
+    const largest = await post(gateway, { query: `${dashboard}\n${fragments}`, variables: { first: 500 } });
+    expect(largest.errors).toBeUndefined();
+    const nested = '{ inviteCodes(first: $n) { edges { node { uses { inviteCode { uses { inviteCode { code } } } } } } } }';
+    const tooBig = await post(gateway, { query: `query($n: Int) ${nested}`, variables: { n: 500 } });
+    expect(tooBig.errors?.[0]?.extensions?.code).toBe('QueryTooComplex');
+    expect(tooBig.errors?.[0]?.message).toMatch(/cost \d+ exceeds the limit of 50000/);
+    expect(tooBig.statements).toEqual([]);
+    const small = await post(gateway, { query: `query($n: Int) ${nested}`, variables: { n: 5 } });
+    expect(small.errors).toBeUndefined();
+  });
+
   it('reject many aliases, many directives and very long documents', async () => {
     const aliases = `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: inviteCode(code: "x") { code }`).join(' ')} }`;
     const directives = `{ inviteCode(code: "x") { code ${'@include(if: true) '.repeat(50)} } }`;

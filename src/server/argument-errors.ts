@@ -1,6 +1,6 @@
 import { BREAK, GraphQLError, isValueNode, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { QUERY_TOO_COMPLEX } from './limits.js';
+import { QUERY_TOO_COMPLEX } from './error-codes.js';
 
 /**
  * Validation reports a bad input literal at the value, without saying which argument it was

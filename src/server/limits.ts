@@ -5,19 +5,21 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { QueryLimits } from '../config.js';
+import { useCostLimit } from './cost-limit.js';
 
-export const QUERY_TOO_COMPLEX = 'QueryTooComplex';
+import { QUERY_TOO_COMPLEX } from './error-codes.js';
 
 // GraphQL Armor reports a rejection as a plain validation or syntax error; tagging it here
 // lets the server answer with the contract's code.
 const tag = [(_context: unknown, error: GraphQLError) => Object.assign(error.extensions, { code: QUERY_TOO_COMPLEX })];
 
-/** GraphQL Armor's limits on depth, aliases, directives and tokens, checked before execution. */
+/** GraphQL Armor's limits on depth, aliases, directives and tokens, and our cost limit: all before execution. */
 export function useQueryLimits(limits: QueryLimits): Plugin[] {
   return [
     maxTokensPlugin({ n: limits.maxTokens, onReject: tag }),
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, onReject: tag }),
     maxAliasesPlugin({ n: limits.maxAliases, onReject: tag }),
     maxDirectivesPlugin({ n: limits.maxDirectives, onReject: tag }),
+    useCostLimit(limits.maxCost),
   ] as Plugin[];
 }
