@@ -16,6 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { QUERY_TOO_COMPLEX } from './error-codes.js';
 
 /** Items assumed for a list that no argument bounds (a code's `uses`, a batch's `codes`). */
@@ -91,5 +92,6 @@ function fieldCost(walker: Walker, field: FieldNode, parent: GraphQLCompositeTyp
 function requestedSize(field: FieldNode, variables: Record<string, unknown>): number | undefined {
   const argument = field.arguments?.find(({ name }) => name.value === 'first' || name.value === 'last');
   const requested = argument ? Number(valueFromASTUntyped(argument.value, variables)) : Number.NaN;
-  return Number.isFinite(requested) && requested > 0 ? requested : undefined;
+  // Pages above the maximum are refused by the field itself, with a clearer message.
+  return Number.isFinite(requested) && requested > 0 ? Math.min(requested, MAX_PAGE_SIZE) : undefined;
 }
