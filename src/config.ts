@@ -29,6 +29,8 @@ export interface QueryLimits {
   maxTokens: number;
   /** Values an operation may return, estimated from page sizes before execution. */
   maxCost: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -42,7 +44,7 @@ export class ConfigError extends Error {
 }
 
 /** Room for every operation in operations/ and the README; far less than abuse needs. */
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxTokens: 1500, maxCost: 50_000 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxTokens: 1500, maxCost: 50_000, maxBodyBytes: 1_000_000 };
 
 type Env = Record<string, string | undefined>;
 
@@ -76,6 +78,7 @@ export function readConfig(env: Env = process.env): Config {
       maxDirectives: readInt(env, 'MAX_DIRECTIVES', DEFAULT_QUERY_LIMITS.maxDirectives, 0, 1000),
       maxTokens: readInt(env, 'MAX_TOKENS', DEFAULT_QUERY_LIMITS.maxTokens, 10, 100_000),
       maxCost: readInt(env, 'MAX_COST', DEFAULT_QUERY_LIMITS.maxCost, 1, 100_000_000),
+      maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', DEFAULT_QUERY_LIMITS.maxBodyBytes, 1_000, 100_000_000),
     },
   };
 }

@@ -51,6 +51,13 @@ describe('query limits', () => {
     expect(small.errors).toBeUndefined();
   });
 
+  it('refuse bodies over MAX_BODY_BYTES with 413 before reading them', async () => {
+    const body = JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(1_100_000) } });
+    const response = await gateway.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
+  });
+
   it('reject many aliases, many directives and very long documents', async () => {
     const aliases = `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: inviteCode(code: "x") { code }`).join(' ')} }`;
     const directives = `{ inviteCode(code: "x") { code ${'@include(if: true) '.repeat(50)} } }`;

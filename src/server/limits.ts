@@ -5,6 +5,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { QueryLimits } from '../config.js';
+import { useBodyLimit } from './body-limit.js';
 import { useCostLimit } from './cost-limit.js';
 
 import { QUERY_TOO_COMPLEX } from './error-codes.js';
@@ -16,6 +17,7 @@ const tag = [(_context: unknown, error: GraphQLError) => Object.assign(error.ext
 /** GraphQL Armor's limits on depth, aliases, directives and tokens, and our cost limit: all before execution. */
 export function useQueryLimits(limits: QueryLimits): Plugin[] {
   return [
+    useBodyLimit(limits.maxBodyBytes),
     maxTokensPlugin({ n: limits.maxTokens, onReject: tag }),
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, onReject: tag }),
     maxAliasesPlugin({ n: limits.maxAliases, onReject: tag }),
