@@ -71,5 +71,33 @@ describe('database faults', () => {
     expect(recovered?.errors).toBeUndefined();
     expect(recovered?.data).toEqual({ inviteCodes: { totalCount: 1 } });
     expect(await readyStatus(url)).toBe(200);
-  }, 90_000);
+
+    // Under load: redemptions keep coming while Postgres stops and starts again. Every one the
+    // gateway acknowledged must be stored; every refusal must say why.
+    const { data } = await graphql(url, 'mutation { createInviteCode(input: { useCount: 100000 }) { code } }');
+    const code = (data as { createInviteCode: { code: string } }).createInviteCode.code;
+    const acknowledged: string[] = [];
+    const codes = new Set<string>();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < 400) {
+        const did = `did:plc:fault${String(sent++).padStart(18, '0')}`;
+        const result = await graphql(url, `mutation { redeemInviteCode(input: { code: "${code}", usedBy: "${did}" }) { usedBy } }`);
+        if (result.data) acknowledged.push(did);
+        for (const error of result.errors ?? []) codes.add(String(error.extensions?.code));
+      }
+    };
+    const load = Promise.all([worker(), worker(), worker(), worker()]);
+    await new Promise((done) => setTimeout(done, 300));
+    await database.stop();
+    await new Promise((done) => setTimeout(done, 500));
+    database = await startEmbeddedPostgres(dataDir, { port });
+    await load;
+    expect([...codes].filter((errorCode) => errorCode !== 'DatabaseUnavailable')).toEqual([]);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    const stored = await graphql(url, `{ inviteCode(code: "${code}") { usedCount uses { usedBy } } }`);
+    const used = new Set((stored.data as { inviteCode: { uses: { usedBy: string }[] } }).inviteCode.uses.map(({ usedBy }) => usedBy));
+    expect(acknowledged.filter((did) => !used.has(did))).toEqual([]);
+    expect((stored.data as { inviteCode: { usedCount: number } }).inviteCode.usedCount).toBe(used.size);
+  }, 120_000);
 });

@@ -4,14 +4,25 @@ import { Prisma } from '../generated/prisma/client.js';
 // P1017 server closed the connection, P2024 timed out waiting for a pooled connection.
 const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+// SQLSTATEs of a server going away: admin or crash shutdown, not accepting connections yet, too
+// many connections; class 08 is "connection exception".
+const UNAVAILABLE_SQLSTATES = /^(08|57P0[123]|53300)/;
+// What node-postgres throws itself when its connection broke under a transaction.
+const BROKEN_CONNECTION = /not queryable|Connection terminated|ECONNREFUSED|ECONNRESET|EPIPE/;
 
 /** Whether an error means that Postgres could not be reached or stopped answering. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (UNAVAILABLE_CODES.has(error.code)) return true;
-    const kind = (error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined)?.cause?.kind;
-    return kind !== undefined && UNAVAILABLE_KINDS.has(kind);
+    const cause = (error.meta?.driverAdapterError as { cause?: { kind?: string; originalCode?: string; code?: string } } | undefined)?.cause;
+    if (cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) return true;
+    const sqlState = cause?.originalCode ?? cause?.code ?? /Code: `(\w{5})`/.exec(error.message)?.[1];
+    return sqlState !== undefined && UNAVAILABLE_SQLSTATES.test(sqlState);
+  }
+  if (error instanceof Error && !(error instanceof Prisma.PrismaClientValidationError)) {
+    const code = (error as { code?: unknown }).code;
+    return BROKEN_CONNECTION.test(error.message) || (typeof code === 'string' && BROKEN_CONNECTION.test(code));
   }
   return false;
 }
