@@ -7,8 +7,10 @@ const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', '
 // SQLSTATEs of a server going away: admin or crash shutdown, not accepting connections yet, too
 // many connections; class 08 is "connection exception".
 const UNAVAILABLE_SQLSTATES = /^(08|57P0[123]|53300)/;
-// What node-postgres throws itself when its connection broke under a transaction.
-const BROKEN_CONNECTION = /not queryable|Connection terminated|ECONNREFUSED|ECONNRESET|EPIPE/;
+// What node-postgres throws itself when its connection broke under a transaction, and the
+// socket errors it passes on.
+const BROKEN_CONNECTION = /is not queryable|^Connection terminated/;
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 /** Whether an error means that Postgres could not be reached or stopped answering. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -22,7 +24,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   if (error instanceof Error && !(error instanceof Prisma.PrismaClientValidationError)) {
     const code = (error as { code?: unknown }).code;
-    return BROKEN_CONNECTION.test(error.message) || (typeof code === 'string' && BROKEN_CONNECTION.test(code));
+    return BROKEN_CONNECTION.test(error.message) || (typeof code === 'string' && SOCKET_ERRORS.has(code));
   }
   return false;
 }
