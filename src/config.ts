@@ -6,6 +6,8 @@ export interface Config {
   adminPassword: string | undefined;
   jwtSecret: string | undefined;
   jwtAudience: string | undefined;
+  /** OTLP/HTTP collector for traces; unset: no tracing. */
+  otlpEndpoint: string | undefined;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   serviceHostname: string;
@@ -57,6 +59,7 @@ export function readConfig(env: Env = process.env): Config {
     jwtSecret: nonEmpty(env, 'JWT_SECRET'),
     jwtAudience: nonEmpty(env, 'JWT_AUDIENCE'),
     metricsToken: nonEmpty(env, 'METRICS_TOKEN'),
+    otlpEndpoint: readHttpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
     serviceHostname: readHostname(env, 'SERVICE_HOSTNAME', 'localhost'),
     graphiql: readBoolean(env, 'GRAPHIQL', true),
     introspection: readBoolean(env, 'INTROSPECTION', true),
@@ -127,6 +130,13 @@ const HOSTNAME_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 function isHostname(value: string): boolean {
   return value.length <= 253 && value.split('.').every((label) => HOSTNAME_LABEL.test(label));
+}
+
+function readHttpUrl(env: Env, name: string): string | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  return raw;
 }
 
 function readDatabaseUrl(env: Env): string | undefined {

@@ -52,6 +52,7 @@ describe('configuration', () => {
     ['DATABASE_URL', 'nonsense'],
     ['LOG_LEVEL', 'loud'],
     ['MAX_DEPTH', '0'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
     ['MAX_TOKENS', 'many'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);

@@ -1,4 +1,6 @@
+import { useOpenTelemetry } from '@envelop/opentelemetry';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import type { TracerProvider } from '@opentelemetry/api';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -33,6 +35,8 @@ export interface GatewayOptions {
   generateCode?: CodeGenerator;
   /** Failed admin logins per client before it is refused for the rest of the window. */
   authFailures?: { maxFailures: number; windowMs: number };
+  /** When set, every operation gets an OpenTelemetry span from this provider. */
+  tracerProvider?: TracerProvider;
 }
 
 /** Clients that send GET requests (or non-JSON POSTs) must set this header. */
@@ -43,7 +47,14 @@ const DEFAULT_AUTH_FAILURES = { maxFailures: 10, windowMs: 60_000 };
 export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
 /** The HTTP handler of the gateway; it never listens (see main.ts). */
-export function createGateway({ config, adminPassword, logger, generateCode, authFailures = DEFAULT_AUTH_FAILURES }: GatewayOptions): Gateway {
+export function createGateway({
+  config,
+  adminPassword,
+  logger,
+  generateCode,
+  authFailures = DEFAULT_AUTH_FAILURES,
+  tracerProvider,
+}: GatewayOptions): Gateway {
   const limiter = new AuthFailureLimiter(authFailures.maxFailures, authFailures.windowMs);
   const metrics = new GatewayMetrics(poolStats);
   const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };
@@ -84,6 +95,8 @@ export function createGateway({ config, adminPassword, logger, generateCode, aut
       useRequestLog(logger, metrics),
       useMetricsEndpoint(metrics, config.metricsToken),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      // Operation spans only: variables and results may hold DIDs and codes.
+      ...(tracerProvider ? [useOpenTelemetry({ resolvers: false, variables: false, result: false }, tracerProvider)] : []),
       useReadinessCheck({
         endpoint: '/ready',
         // Never throws: a thrown error's message would reach the client.

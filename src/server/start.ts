@@ -6,6 +6,7 @@ import { applyMigrations } from '../db/migrations.js';
 import { connectPrisma, disconnectPrisma } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import { createGateway } from './gateway.js';
+import { otlpProcessor, startTracing, type Tracing } from './tracing.js';
 
 export interface RunningGateway {
   url: string;
@@ -16,9 +17,11 @@ export interface RunningGateway {
 /** Opens the database, applies pending migrations and serves the gateway on config.port. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const database = await openDatabase(config, { log: (line) => logger.debug({ component: 'postgres' }, line.trim()), exclusive: true });
-  const server = await serve(config, logger, database).catch(async (error: unknown) => {
+  const tracing = config.otlpEndpoint ? startTracing(otlpProcessor(config.otlpEndpoint)) : undefined;
+  const server = await serve(config, logger, database, tracing).catch(async (error: unknown) => {
     await disconnectPrisma();
     await database.stop();
+    await tracing?.shutdown();
     throw error;
   });
   const url = `http://localhost:${portOf(server)}/graphql`;
@@ -31,16 +34,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       await drain(server, config.shutdownTimeoutMs, logger);
       await disconnectPrisma();
       await database.stop();
+      await tracing?.shutdown();
     },
   };
 }
 
-async function serve(config: Config, logger: Logger, database: Database): Promise<Server> {
+async function serve(config: Config, logger: Logger, database: Database, tracing: Tracing | undefined): Promise<Server> {
   const applied = await applyMigrations(database.url);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   connectPrisma(database.url, config.database);
   const adminPassword = config.adminPassword ?? generateAdminPassword();
-  const server = createServer(createGateway({ config, adminPassword, logger, authFailures: config.authFailures }));
+  const gateway = createGateway({ config, adminPassword, logger, authFailures: config.authFailures, tracerProvider: tracing?.provider });
+  const server = createServer(gateway);
   await new Promise<void>((listening, failed) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       failed(error.code === 'EADDRINUSE' ? new Error(`PORT ${config.port} is already in use: choose another PORT`) : error),
