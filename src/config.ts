@@ -13,6 +13,8 @@ export interface Config {
   serviceHostname: string;
   graphiql: boolean;
   introspection: boolean;
+  /** Only the operations in operations/ may run, sent by their sha256 hash. */
+  trustedDocuments: boolean;
   logLevel: string;
   production: boolean;
   limits: QueryLimits;
@@ -63,6 +65,7 @@ export function readConfig(env: Env = process.env): Config {
     serviceHostname: readHostname(env, 'SERVICE_HOSTNAME', 'localhost'),
     graphiql: readBoolean(env, 'GRAPHIQL', true),
     introspection: readBoolean(env, 'INTROSPECTION', true),
+    trustedDocuments: readBoolean(env, 'TRUSTED_DOCUMENTS', false),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     production: env.NODE_ENV === 'production',
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

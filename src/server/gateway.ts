@@ -1,5 +1,6 @@
 import { useOpenTelemetry } from '@envelop/opentelemetry';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { TracerProvider } from '@opentelemetry/api';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
@@ -18,6 +19,7 @@ import { clientAddress, useAuthRateLimit } from './auth-rate-limit.js';
 import { useErrorCodes } from './errors.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
 import { useQueryLimits } from './limits.js';
+import { loadTrustedDocuments } from './trusted-documents.js';
 import { GatewayMetrics } from './metrics.js';
 import { useMetricsEndpoint } from './metrics-endpoint.js';
 import { useRequestErrorCodes } from './request-errors.js';
@@ -28,6 +30,7 @@ export interface GatewayOptions {
   config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience' | 'serviceHostname'> & {
     limits?: QueryLimits;
     metricsToken?: string;
+    trustedDocuments?: boolean;
   };
   adminPassword: string;
   logger: Logger;
@@ -45,6 +48,20 @@ export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 const DEFAULT_AUTH_FAILURES = { maxFailures: 10, windowMs: 60_000 };
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+
+/** Trusted-documents mode: operations run by hash (`extensions.persistedQuery.sha256Hash`). */
+function useTrustedDocuments() {
+  const documents = loadTrustedDocuments();
+  return usePersistedOperations({
+    getPersistedOperation: (hash) => documents.get(hash) ?? null,
+    allowArbitraryOperations: false,
+    customErrors: {
+      notFound: { message: 'Unknown persisted operation', extensions: { code: 'InvalidRequest', http: { status: 400 } } },
+      persistedQueryOnly: { message: 'Only trusted documents may run here: send extensions.persistedQuery.sha256Hash', extensions: { code: 'Forbidden', http: { status: 403 } } },
+      keyNotFound: { message: 'Send the sha256 hash of a trusted document', extensions: { code: 'InvalidRequest', http: { status: 400 } } },
+    },
+  });
+}
 
 /** The HTTP handler of the gateway; it never listens (see main.ts). */
 export function createGateway({
@@ -95,6 +112,7 @@ export function createGateway({
       useRequestLog(logger, metrics),
       useMetricsEndpoint(metrics, config.metricsToken),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.trustedDocuments ? [useTrustedDocuments()] : []),
       // Operation spans only: variables and results may hold DIDs and codes.
       ...(tracerProvider ? [useOpenTelemetry({ resolvers: false, variables: false, result: false }, tracerProvider)] : []),
       useReadinessCheck({
