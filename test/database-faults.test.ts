@@ -1,6 +1,6 @@
 // Postgres going away under a running gateway: fast DatabaseUnavailable, /ready 503, no crash,
 // and recovery once Postgres is back.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.js';
 import { applyMigrations } from '../src/db/migrations.js';
 import { adminAuth, ADMIN_PASSWORD } from './helpers/gateway.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
+import { startMain } from './helpers/main-process.js';
 
 async function graphql(url: string, query: string) {
   const started = Date.now();
@@ -36,19 +35,9 @@ describe('database faults', () => {
     database = await startEmbeddedPostgres(dataDir);
     const port = Number(new URL(database.url).port);
     await applyMigrations(database.url);
-    gateway = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: database.url, PORT: '0', ADMIN_PASSWORD, DB_CONNECT_TIMEOUT_MS: '1000' },
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      gateway!.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const match = /"url":"([^"]+)"/.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      gateway!.on('exit', (code) => reject(new Error(`exited ${code}`)));
-    });
+    const started = await startMain({ DATABASE_URL: database.url, ADMIN_PASSWORD, DB_CONNECT_TIMEOUT_MS: '1000' });
+    gateway = started.child;
+    const { url } = started;
     const created = await graphql(url, 'mutation { createInviteCode(input: { useCount: 2 }) { code } }');
     expect(created.errors).toBeUndefined();
     expect(await readyStatus(url)).toBe(200);

@@ -1,12 +1,12 @@
 // Redemption is exact under concurrency: in one gateway and across two gateway processes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InviteCodeWithUsesDocument, InvitedByDocument, RedeemInviteCodeDocument } from './generated/operations.js';
 import { createCodes } from './helpers/fixtures.js';
 import { ADMIN_PASSWORD, adminAuth, execute, ok, randomDid, startTestGateway } from './helpers/gateway.js';
+import { startMain } from './helpers/main-process.js';
 
 const gateway = startTestGateway();
-const ROOT = new URL('..', import.meta.url).pathname;
 
 type Outcome = 'ok' | string;
 
@@ -61,22 +61,9 @@ describe('concurrent redemptions across two gateway processes', () => {
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: inject('databaseUrl'), PORT: '0', ADMIN_PASSWORD, LOG_LEVEL: 'info' },
-      });
-      processes.push(child);
-      urls.push(
-        await new Promise<string>((resolve, reject) => {
-          let out = '';
-          child.stdout!.on('data', (chunk) => {
-            out += chunk;
-            const match = /"url":"([^"]+)"/.exec(out);
-            if (match) resolve(match[1]!);
-          });
-          child.on('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-        }),
-      );
+      const started = await startMain({ DATABASE_URL: inject('databaseUrl'), ADMIN_PASSWORD });
+      processes.push(started.child);
+      urls.push(started.url);
     }
   }, 60_000);
 

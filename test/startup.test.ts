@@ -1,70 +1,15 @@
 // The real entry point (src/main.ts) on the embedded Postgres: start, serve, stop, restart.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-
-const ROOT = new URL('..', import.meta.url).pathname;
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info' };
-  delete env.DATABASE_URL; // always the embedded Postgres here
-  delete env.ADMIN_PASSWORD;
-  return { ...env, ...extra };
-}
-
-function startMain(extra: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment(extra) });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s: ${stdout} ${stderr}`)), 60_000);
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /"url":"([^"]+)"/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, stderr: () => stderr, exited });
-      }
-    });
-    void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
-  });
-}
-
-async function waitForReady(url: string): Promise<number> {
-  const ready = url.replace('/graphql', '/ready');
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const status = await fetch(ready).then((response) => response.status, () => 0);
-    if (status === 200) return status;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error('never ready');
-}
+import { runToExit, startMain, waitForReady } from './helpers/main-process.js';
 
 async function graphql(url: string, authorization: string, query: string) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query }) });
   return (await response.json()) as { data?: Record<string, { code: string } | null>; errors?: unknown[] };
-}
-
-async function runToExit(extra: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment(extra) });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  child.stdout.resume();
-  const code = await new Promise<number | null>((done) => child.on('exit', done));
-  return { code, stderr };
 }
 
 describe('npm start (src/main.ts) on the embedded Postgres', () => {
