@@ -1,8 +1,7 @@
 import type { Db } from '../db/prisma.js';
-import { Prisma } from '../generated/prisma/client.js';
 import { ensureDid } from './create-invite-codes.js';
 import { DomainError, ensureText } from './errors.js';
-import { insertInviteCodeUse, isInvited, lockInviteCode } from './invite-code-store.js';
+import { insertInviteCodeUse, isUniqueViolation, lockInviteCode } from './invite-code-store.js';
 
 export type RedeemRefusal = 'NOT_FOUND' | 'DISABLED' | 'ALREADY_USED' | 'EXHAUSTED';
 
@@ -35,16 +34,16 @@ export async function redeemInviteCode(db: Db, input: RedeemInviteCodeInput, opt
   const usedAt = (options.now ?? (() => new Date()))();
   try {
     await db.$transaction(async (tx) => {
-      const locked = await lockInviteCode(tx, code);
+      const locked = await lockInviteCode(tx, code, usedBy);
       if (!locked) throw new InvalidInviteCodeError('NOT_FOUND');
       if (locked.disabled) throw new InvalidInviteCodeError('DISABLED');
-      if (await isInvited(tx, usedBy)) throw new InvalidInviteCodeError('ALREADY_USED');
+      if (locked.invited) throw new InvalidInviteCodeError('ALREADY_USED');
       if (locked.usedCount >= locked.available) throw new InvalidInviteCodeError('EXHAUSTED');
       await insertInviteCodeUse(tx, code, usedBy, usedAt);
     }, TRANSACTION_TIMING);
   } catch (error) {
     // The same DID redeeming another code at the same moment: the unique used_by decides.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new InvalidInviteCodeError('ALREADY_USED');
+    if (isUniqueViolation(error)) throw new InvalidInviteCodeError('ALREADY_USED');
     throw error;
   }
   return { code, usedBy };
