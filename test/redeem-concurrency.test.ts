@@ -41,6 +41,15 @@ describe('concurrent redemptions in one gateway', () => {
     }
   });
 
+  it('one DID redeeming one code twice at once gets ALREADY_USED, not EXHAUSTED', async () => {
+    for (let round = 0; round < 5; round++) {
+      const [code] = await createCodes(gateway, { useCount: 1 });
+      const did = randomDid();
+      const outcomes = await Promise.all([redeemInProcess(code!, did), redeemInProcess(code!, did)]);
+      expect(outcomes.sort()).toEqual(['ALREADY_USED', 'ok']);
+    }
+  });
+
   it('one DID racing on two codes is invited once', async () => {
     for (let round = 0; round < 5; round++) {
       const [first, second] = await createCodes(gateway, { codeCount: 2, useCount: 3 });

@@ -7,20 +7,23 @@ export interface LockedInviteCode {
   disabled: boolean;
   available: number;
   usedCount: number;
-  /** Whether `did` was already invited, by any code. */
-  invited: boolean;
+}
+
+/** Reads a code and locks its row until the transaction ends (redemptions queue up here). */
+export async function lockInviteCode(tx: Tx, code: string): Promise<LockedInviteCode | undefined> {
+  const rows = await tx.$queryRaw<LockedInviteCode[]>`
+    SELECT code, disabled, available_uses AS available, used_count AS "usedCount"
+    FROM invite_code WHERE code = ${code} FOR UPDATE`;
+  return rows[0];
 }
 
 /**
- * Reads a code, locking its row until the transaction ends (redemptions of one code queue up
- * here), and whether `did` was already invited: one statement.
+ * Whether `did` was already invited, by any code. A statement of its own, after the lock: a
+ * check inside the locking statement would read the snapshot taken before the lock wait, and
+ * miss a use that the lock holder just committed.
  */
-export async function lockInviteCode(tx: Tx, code: string, did: string): Promise<LockedInviteCode | undefined> {
-  const rows = await tx.$queryRaw<LockedInviteCode[]>`
-    SELECT c.code, c.disabled, c.available_uses AS available, c.used_count AS "usedCount",
-           EXISTS (SELECT 1 FROM invite_code_use u WHERE u.used_by = ${did}) AS invited
-    FROM invite_code c WHERE c.code = ${code} FOR UPDATE OF c`;
-  return rows[0];
+export async function isInvited(tx: Tx, did: string): Promise<boolean> {
+  return (await tx.inviteCodeUse.count({ where: { usedBy: did } })) > 0;
 }
 
 /** Records a use and keeps the code's maintained use count in step with it: one statement. */

@@ -1,7 +1,7 @@
 import type { Db } from '../db/prisma.js';
 import { ensureDid } from './create-invite-codes.js';
 import { DomainError, ensureText } from './errors.js';
-import { insertInviteCodeUse, isUniqueViolation, lockInviteCode } from './invite-code-store.js';
+import { insertInviteCodeUse, isInvited, isUniqueViolation, lockInviteCode } from './invite-code-store.js';
 
 export type RedeemRefusal = 'NOT_FOUND' | 'DISABLED' | 'ALREADY_USED' | 'EXHAUSTED';
 
@@ -34,10 +34,10 @@ export async function redeemInviteCode(db: Db, input: RedeemInviteCodeInput, opt
   const usedAt = (options.now ?? (() => new Date()))();
   try {
     await db.$transaction(async (tx) => {
-      const locked = await lockInviteCode(tx, code, usedBy);
+      const locked = await lockInviteCode(tx, code);
       if (!locked) throw new InvalidInviteCodeError('NOT_FOUND');
       if (locked.disabled) throw new InvalidInviteCodeError('DISABLED');
-      if (locked.invited) throw new InvalidInviteCodeError('ALREADY_USED');
+      if (await isInvited(tx, usedBy)) throw new InvalidInviteCodeError('ALREADY_USED');
       if (locked.usedCount >= locked.available) throw new InvalidInviteCodeError('EXHAUSTED');
       await insertInviteCodeUse(tx, code, usedBy, usedAt);
     }, TRANSACTION_TIMING);
