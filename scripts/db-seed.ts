@@ -32,11 +32,12 @@ runScript(async () => {
         for (let i = 0; i < times; i++, uses++) await redeemInviteCode(db, { code, usedBy: newDid() });
       };
       // Each account used two of its five single-use gifts; admin and bulk codes in varied amounts.
-      for (const { codes } of gifts) for (const code of codes.slice(0, 2)) await redeem(code, 1);
-      for (const [index, code] of admin[0]!.codes.entries()) await redeem(code, index % 11);
-      for (const [index, code] of bulk.flatMap(({ codes }) => codes).entries()) await redeem(code, index % 4);
+      for (const { codes } of gifts) for (const { code } of codes.slice(0, 2)) await redeem(code, 1);
+      for (const [index, { code }] of admin[0]!.codes.entries()) await redeem(code, index % 11);
+      for (const [index, { code }] of bulk.flatMap(({ codes }) => codes).entries()) await redeem(code, index % 4);
 
-      const disabled = await disableInviteCodes(db, { accounts: accounts.slice(30, 33), codes: admin[0]!.codes.slice(50) });
+      const adminCodes = admin[0]!.codes.slice(50).map(({ code }) => code);
+      const disabled = await disableInviteCodes(db, { accounts: accounts.slice(30, 33), codes: adminCodes });
       const codes = [...gifts, ...admin, ...bulk].reduce((sum, { codes: list }) => sum + list.length, 0);
       console.log(`seeded ${codes} codes for ${ACCOUNTS} accounts and admin, ${uses} uses, ${disabled.length} disabled`);
       console.log(`an account to try in accountInviteCodes: ${accounts[0]}`);

@@ -112,18 +112,33 @@ describe('createInviteCodes', () => {
   });
 
   it('a failure in the middle of a batch leaves nothing behind', async () => {
+    // Round one inserts 199 of 200 codes (one collides with a stored code); generating the
+    // replacement then fails, after those inserts: the transaction must take them back.
+    const [taken] = await createCodes(gateway);
     let made = 0;
     const failing = startTestGateway({
       generateCode: () => {
-        if (++made === 150) throw new Error('generator failed mid-batch');
+        made++;
+        if (made === 100) return taken!;
+        if (made > 200) throw new Error('generator failed mid-batch');
         return `mid-batch-${made}-${randomDid().slice(-10)}`;
       },
     });
     const accounts = [randomDid(), randomDid()];
     const result = await execute(failing, CreateInviteCodesDocument, { input: { codeCount: 100, useCount: 1, forAccounts: accounts } });
     expect(result.errors?.[0]?.extensions?.code).toBe('InternalServerError');
-    expect(made).toBe(150);
+    expect(made).toBe(201);
+    expect(result.statements.some((sql) => sql.startsWith('INSERT'))).toBe(true);
     for (const account of accounts) expect(await codesOwnedBy(account)).toBe(0);
+  });
+
+  it('checks nested arguments of the result before writing anything', async () => {
+    const account = randomDid();
+    const result = await post(gateway, {
+      query: `mutation { createInviteCodes(input: { useCount: 1, forAccounts: ["${account}"] }) { codes { usesConnection(first: 0) { totalCount } } } }`,
+    });
+    expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+    expect(await codesOwnedBy(account)).toBe(0);
   });
 
   it('regenerates codes that collide with stored ones or with each other', async () => {

@@ -1,5 +1,7 @@
 import { ensureValidDid } from '@atproto/syntax';
 import type { Db } from '../db/prisma.js';
+import type { InviteCode } from '../generated/prisma/client.js';
+import type { InviteCodeSelection } from './invite-code-query.js';
 import { DomainError, ensureIntInRange, InvalidRequestError, quote } from './errors.js';
 import type { CodeGenerator } from './generate-invite-code.js';
 
@@ -16,14 +18,18 @@ export interface CreateInviteCodesInput {
 export interface CreateOptions {
   generateCode: CodeGenerator;
   now?: () => Date;
+  /** What to read back of the new codes, in the same transaction. */
+  selection?: InviteCodeSelection;
 }
 
 export interface AccountCodes {
   account: string;
-  codes: string[];
+  codes: InviteCode[];
 }
 
 const MAX_GENERATION_ROUNDS = 8;
+// A batch of 10000 codes takes a few seconds; Prisma's default (5 s) is too tight.
+const TRANSACTION_TIMING = { maxWait: 10_000, timeout: 60_000 };
 
 /**
  * server.createInviteCodes: `codeCount` new codes for each account, in input order, created
@@ -34,7 +40,7 @@ export async function createInviteCodes(db: Db, input: CreateInviteCodesInput, o
   if (forAccounts.length === 0) return [];
   const createdAt = (options.now ?? (() => new Date()))();
   const slots = forAccounts.flatMap((account) => Array.from({ length: codeCount }, () => account));
-  const codes = await db.$transaction(async (tx) => {
+  const rows = await db.$transaction(async (tx) => {
     const made: string[] = new Array(slots.length);
     let pending = slots.map((_, index) => index);
     for (let round = 0; pending.length > 0; round++) {
@@ -45,13 +51,20 @@ export async function createInviteCodes(db: Db, input: CreateInviteCodesInput, o
         select: { code: true },
         skipDuplicates: true,
       });
-      const taken = new Set(inserted.map(({ code }) => code));
-      // A code that was not inserted collided (with a stored code or another of this batch).
-      pending = pending.filter((index) => !taken.has(made[index]!) || made.indexOf(made[index]!) !== index);
+      pending = collided(made, pending, new Set(inserted.map(({ code }) => code)));
     }
-    return made;
-  });
-  return forAccounts.map((account, position) => ({ account, codes: codes.slice(position * codeCount, (position + 1) * codeCount) }));
+    const read = await tx.inviteCode.findMany({ ...options.selection, where: { code: { in: made } } });
+    const byCode = new Map(read.map((row) => [row.code, row]));
+    return made.map((code) => byCode.get(code)!);
+  }, TRANSACTION_TIMING);
+  return forAccounts.map((account, position) => ({ account, codes: rows.slice(position * codeCount, (position + 1) * codeCount) }));
+}
+
+/** The slots whose code was not inserted: it collided with a stored code or an earlier slot's. */
+function collided(made: string[], pending: number[], inserted: Set<string>): number[] {
+  const firstSlot = new Map<string, number>();
+  made.forEach((code, index) => firstSlot.has(code) || firstSlot.set(code, index));
+  return pending.filter((index) => !inserted.has(made[index]!) || firstSlot.get(made[index]!) !== index);
 }
 
 function ensureValidInput(input: CreateInviteCodesInput): CreateInviteCodesInput {

@@ -1,4 +1,6 @@
 import type { Db } from '../db/prisma.js';
+import type { InviteCode } from '../generated/prisma/client.js';
+import type { InviteCodeSelection } from './invite-code-query.js';
 import { ADMIN } from './create-invite-codes.js';
 import { ensureText, InvalidRequestError } from './errors.js';
 
@@ -11,9 +13,10 @@ export const DISABLE_LIMITS = { codes: 10_000, accounts: 1_000 };
 
 /**
  * admin.disableInviteCodes: disables the listed codes and every code owned by the listed
- * accounts, in one statement. Returns the codes this call changed from enabled to disabled.
+ * accounts, and reads back (with `selection`) the codes this call changed from enabled to
+ * disabled, in one transaction.
  */
-export async function disableInviteCodes(db: Db, input: DisableInviteCodesInput): Promise<string[]> {
+export async function disableInviteCodes(db: Db, input: DisableInviteCodesInput, selection: InviteCodeSelection = {}): Promise<InviteCode[]> {
   const codes = input.codes ?? [];
   const accounts = input.accounts ?? [];
   if (accounts.includes(ADMIN)) throw new InvalidRequestError('cannot disable admin invite codes');
@@ -24,10 +27,13 @@ export async function disableInviteCodes(db: Db, input: DisableInviteCodesInput)
   codes.forEach((code, index) => ensureText(`codes[${index}]`, code));
   accounts.forEach((account, index) => ensureText(`accounts[${index}]`, account));
   if (codes.length === 0 && accounts.length === 0) return [];
-  const disabled = await db.inviteCode.updateManyAndReturn({
-    where: { disabled: false, OR: [{ code: { in: codes } }, { forAccount: { in: accounts } }] },
-    data: { disabled: true },
-    select: { code: true },
+  return db.$transaction(async (tx) => {
+    const disabled = await tx.inviteCode.updateManyAndReturn({
+      where: { disabled: false, OR: [{ code: { in: codes } }, { forAccount: { in: accounts } }] },
+      data: { disabled: true },
+      select: { code: true },
+    });
+    if (disabled.length === 0) return [];
+    return tx.inviteCode.findMany({ ...selection, where: { code: { in: disabled.map(({ code }) => code) } }, orderBy: { code: 'asc' } });
   });
-  return disabled.map(({ code }) => code).sort();
 }

@@ -2,7 +2,6 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { getPrisma } from '../db/prisma.js';
 import type { InviteCode as InviteCodeRow } from '../generated/prisma/client.js';
 import { ADMIN, createInviteCodes } from '../resolvers/create-invite-codes.js';
-import { findInviteCodes } from '../resolvers/find-invite-codes.js';
 import { builder } from './builder.js';
 import { InviteCode } from './invite-code.js';
 
@@ -40,13 +39,12 @@ builder.mutationField('createInviteCode', (t) =>
     description: 'com.atproto.server.createInviteCode: one new code, created by "admin".',
     args: { input: t.arg({ type: CreateInviteCodeInput, required: true, description: 'The code to create.' }) },
     resolve: async (query, _root, { input }, { generateCode }) => {
-      const db = getPrisma();
       const [created] = await createInviteCodes(
-        db,
+        getPrisma(),
         { codeCount: 1, useCount: input.useCount, forAccounts: [input.forAccount ?? ADMIN] },
-        { generateCode },
+        { generateCode, selection: query },
       );
-      const [code] = await findInviteCodes(db, created?.codes ?? [], query);
+      const [code] = created?.codes ?? [];
       if (!code) throw new Error('the created code cannot be read back');
       return code;
     },
@@ -58,16 +56,13 @@ builder.mutationField('createInviteCodes', (t) =>
     type: [AccountCodes],
     description: 'com.atproto.server.createInviteCodes: `codeCount` new codes per account, in input order, in one transaction.',
     args: { input: t.arg({ type: CreateInviteCodesInput, required: true, description: 'The codes to create.' }) },
-    resolve: async (_root, { input }, context, info) => {
-      const db = getPrisma();
+    resolve: (_root, { input }, context, info) => {
+      // The client's selection under `codes`, built (and its arguments checked) before writing;
+      // the codes are read back with it in the same transaction.
+      const selection = queryFromInfo({ context, info, path: ['codes'], typeName: 'InviteCode' });
       const forAccounts = input.forAccounts ?? [ADMIN];
       const codeCount = input.codeCount ?? 1;
-      const created = await createInviteCodes(db, { codeCount, useCount: input.useCount, forAccounts }, { generateCode: context.generateCode });
-      // One read for all accounts' codes, with the client's selection under `codes`.
-      const selection = queryFromInfo({ context, info, path: ['codes'], typeName: 'InviteCode' });
-      const rows = await findInviteCodes(db, created.flatMap(({ codes }) => codes), selection);
-      const byCode = new Map(rows.map((row) => [row.code, row]));
-      return created.map(({ account, codes }) => ({ account, codes: codes.flatMap((code) => byCode.get(code) ?? []) }));
+      return createInviteCodes(getPrisma(), { codeCount, useCount: input.useCount, forAccounts }, { generateCode: context.generateCode, selection });
     },
   }),
 );

@@ -2,7 +2,6 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { getPrisma } from '../db/prisma.js';
 import type { InviteCode as InviteCodeRow } from '../generated/prisma/client.js';
 import { disableInviteCodes } from '../resolvers/disable-invite-codes.js';
-import { findInviteCodes } from '../resolvers/find-invite-codes.js';
 import { builder } from './builder.js';
 import { InviteCode } from './invite-code.js';
 
@@ -30,10 +29,8 @@ builder.mutationField('disableInviteCodes', (t) =>
     description: 'com.atproto.admin.disableInviteCodes. Disabling is permanent: there is no re-enable, as on the PDS.',
     args: { input: t.arg({ type: DisableInviteCodesInput, required: true, description: 'What to disable.' }) },
     resolve: async (_root, { input }, context, info) => {
-      const db = getPrisma();
-      const disabled = await disableInviteCodes(db, input);
       const selection = queryFromInfo({ context, info, path: ['codes'], typeName: 'InviteCode' });
-      return { codes: await findInviteCodes(db, disabled, selection) };
+      return { codes: await disableInviteCodes(getPrisma(), input, selection) };
     },
   }),
 );

@@ -43,12 +43,6 @@ builder.mutationField('redeemInviteCode', (t) =>
       'The invite step of com.atproto.server.createAccount: records one use. Refusals are InvalidInviteCode with ' +
       'extensions.reason NOT_FOUND, DISABLED, ALREADY_USED (this DID was already invited) or EXHAUSTED, checked in that order.',
     args: { input: t.arg({ type: RedeemInviteCodeInput, required: true, description: 'The code and the new account.' }) },
-    resolve: async (query, _root, { input }) => {
-      const db = getPrisma();
-      const { usedBy } = await redeemInviteCode(db, input);
-      const use = await findInviteCodeUse(db, usedBy, query);
-      if (!use) throw new Error(`the use by ${usedBy} was recorded but cannot be read back`);
-      return use;
-    },
+    resolve: (query, _root, { input }) => redeemInviteCode(getPrisma(), input, { selection: query }),
   }),
 );
