@@ -94,7 +94,8 @@ describe('inviteCode', () => {
     expect(byUse.node).toMatchObject({ __typename: 'InviteCodeUse', id: useId, usedBy: users.at(-1), inviteCode: { code } });
     const absent = Buffer.from('InviteCode:no-such-code').toString('base64');
     expect((await ok(gateway, NodeByIdDocument, { id: absent })).node).toBeNull();
-    for (const id of ['%%%', Buffer.from('Foo:bar').toString('base64'), Buffer.from('InviteCode:').toString('base64')]) {
+    const malformedIds = ['%%%', 'Foo:bar', 'InviteCode:', 'InviteCode:a\u0000b'].map((id, index) => (index ? Buffer.from(id).toString('base64') : id));
+    for (const id of malformedIds) {
       const malformed = await execute(gateway, NodeByIdDocument, { id });
       expect(malformed.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
       expect(malformed.statements).toEqual([]);

@@ -1,5 +1,8 @@
 // Query limits (GraphQL Armor): the README's and frontends' operations pass; abuse does not.
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { requireContentLength } from '../src/server/body-limit.js';
 import { describe, expect, it } from 'vitest';
 import { post, startTestGateway } from './helpers/gateway.js';
 
@@ -56,6 +59,23 @@ describe('query limits', () => {
     const response = await gateway.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
+  });
+
+  it('refuse a chunked body (no Content-Length) at the HTTP server with 411', async () => {
+    const server = createServer(requireContentLength(gateway));
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.write('{"query":');
+      request.end('"{ __typename }"}');
+    });
+    await new Promise((closed) => server.close(closed));
+    expect(status).toBe(411);
   });
 
   it('reject many aliases, many directives and very long documents', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdminInviteCodesDocument, RedeemInviteCodeDocument } from './generated/operations.js';
 import { createCodes } from './helpers/fixtures.js';
-import { execute, JWT_SECRET, randomDid, startTestGateway } from './helpers/gateway.js';
+import { adminAuth, execute, JWT_SECRET, randomDid, startTestGateway } from './helpers/gateway.js';
 
 const metricValue = (text: string, series: string) =>
   Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1) ?? Number.NaN);
@@ -16,7 +16,8 @@ describe('GET /metrics', () => {
     await execute(gateway, RedeemInviteCodeDocument, { input: { code: 'no-such-code', usedBy: randomDid() } });
     await execute(gateway, AdminInviteCodesDocument, { first: 0 });
 
-    const response = await gateway.fetch('http://yoga/metrics');
+    expect((await gateway.fetch('http://yoga/metrics')).status).toBe(401);
+    const response = await gateway.fetch('http://yoga/metrics', { headers: { authorization: adminAuth } });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(metricValue(text, 'invitegate_redemptions_total{outcome="ok"}')).toBe(1);
@@ -35,6 +36,7 @@ describe('GET /metrics', () => {
     });
     expect((await gateway.fetch('http://yoga/metrics')).status).toBe(401);
     expect((await gateway.fetch('http://yoga/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await gateway.fetch('http://yoga/metrics', { headers: { authorization: adminAuth } })).status).toBe(401);
     expect((await gateway.fetch('http://yoga/metrics', { headers: { authorization: 'Bearer scrape-me' } })).status).toBe(200);
   });
 });

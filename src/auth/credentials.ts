@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { isValidDid } from '@atproto/syntax';
 import { errors as joseErrors, jwtVerify } from 'jose';
+import { sameSecret } from './same-secret.js';
 
 /** Who is calling, as read from the Authorization header. */
 export type Caller =
@@ -34,6 +34,12 @@ export async function readCaller(authorization: string | null, settings: AuthSet
   }
 }
 
+/** Whether an Authorization header carries the admin's Basic credentials. */
+export function isAdminAuthorization(authorization: string, adminPassword: string): boolean {
+  const [scheme, credentials = ''] = authorization.trim().split(/\s+/, 2);
+  return scheme?.toLowerCase() === 'basic' && readBasic(credentials, adminPassword).kind === 'admin';
+}
+
 function readBasic(credentials: string, adminPassword: string): Caller {
   const decoded = Buffer.from(credentials, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
@@ -44,12 +50,6 @@ function readBasic(credentials: string, adminPassword: string): Caller {
     return { kind: 'invalid', reason: 'wrong admin credentials' };
   }
   return { kind: 'admin' };
-}
-
-/** Compares hashes so that neither the length nor the content leaks through timing. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 async function readBearer(token: string, settings: AuthSettings): Promise<Caller> {

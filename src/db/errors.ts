@@ -7,9 +7,9 @@ const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', '
 // SQLSTATEs of a server going away: admin or crash shutdown, not accepting connections yet, too
 // many connections; class 08 is "connection exception".
 const UNAVAILABLE_SQLSTATES = /^(08|57P0[123]|53300)/;
-// What node-postgres throws itself when its connection broke under a transaction, and the
-// socket errors it passes on.
-const BROKEN_CONNECTION = /is not queryable|^Connection terminated/;
+// What node-postgres throws itself when its connection broke under a transaction or no pooled
+// connection came free in time, and the socket errors it passes on.
+const BROKEN_CONNECTION = /is not queryable|^Connection terminated|^timeout exceeded when trying to connect/;
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 /** Whether an error means that Postgres could not be reached or stopped answering. */

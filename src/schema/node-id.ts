@@ -1,4 +1,4 @@
-import { InvalidRequestError, quote } from '../resolvers/errors.js';
+import { ensureText, InvalidRequestError, quote } from '../resolvers/errors.js';
 
 const NODE_TYPES = new Set(['InviteCode', 'InviteCodeUse']);
 
@@ -9,5 +9,5 @@ export function decodeNodeId(globalId: string): { typename: string; id: string }
   const typename = decoded.slice(0, separator);
   const id = decoded.slice(separator + 1);
   if (separator <= 0 || !NODE_TYPES.has(typename) || !id) throw new InvalidRequestError(`Invalid global id ${quote(globalId)}`);
-  return { typename, id };
+  return { typename, id: ensureText('id', id) };
 }

@@ -6,7 +6,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError } from 'graphql';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import { readCaller, type AuthSettings } from '../auth/credentials.js';
+import { isAdminAuthorization, readCaller, type AuthSettings } from '../auth/credentials.js';
 import { AuthFailureLimiter } from '../auth/failure-limiter.js';
 import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
 import type { GraphQLContext } from '../context.js';
@@ -110,7 +110,7 @@ export function createGateway({
       useRequestErrorCodes(),
       useErrorCodes(logger),
       useRequestLog(logger, metrics),
-      useMetricsEndpoint(metrics, config.metricsToken),
+      useMetricsEndpoint(metrics, config.metricsToken, (authorization) => isAdminAuthorization(authorization, adminPassword)),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.trustedDocuments ? [useTrustedDocuments()] : []),
       // Operation spans only: variables and results may hold DIDs and codes.

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { requestIdOf } from './request-id.js';
 
 // graphql-yoga's names for requests it cannot run: all bad input, in atproto's words.
 const REQUEST_ERROR_CODES = new Set([
@@ -18,10 +19,11 @@ const REQUEST_ERROR_CODES = new Set([
  */
 export function useRequestErrorCodes(): Plugin {
   return {
-    onResultProcess({ result, setResult }) {
+    onResultProcess({ request, result, setResult }) {
       if (Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
       const errors = result.errors.map((error) => {
         const { code, originalError: _originalError, ...extensions } = error.extensions ?? {};
+        if (code === 'InternalServerError' && !extensions.requestId) return withCode(error, { ...extensions, requestId: requestIdOf(request) }, code);
         const status = (extensions.http as { status?: number } | undefined)?.status;
         if (code === undefined && status === 403) return withCode(error, extensions, 'Forbidden');
         if (typeof code !== 'string' || !REQUEST_ERROR_CODES.has(code)) return error;
