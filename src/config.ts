@@ -15,6 +15,8 @@ export interface Config {
   introspection: boolean;
   /** Only the operations in operations/ may run, sent by their sha256 hash. */
   trustedDocuments: boolean;
+  /** Browser origins allowed to call the API (CORS); undefined: any origin. */
+  corsOrigins: string[] | undefined;
   logLevel: string;
   production: boolean;
   limits: QueryLimits;
@@ -66,6 +68,7 @@ export function readConfig(env: Env = process.env): Config {
     graphiql: readBoolean(env, 'GRAPHIQL', true),
     introspection: readBoolean(env, 'INTROSPECTION', true),
     trustedDocuments: readBoolean(env, 'TRUSTED_DOCUMENTS', false),
+    corsOrigins: readOrigins(env, 'CORS_ORIGINS'),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     production: env.NODE_ENV === 'production',
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
@@ -133,6 +136,16 @@ const HOSTNAME_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 function isHostname(value: string): boolean {
   return value.length <= 253 && value.split('.').every((label) => HOSTNAME_LABEL.test(label));
+}
+
+function readOrigins(env: Env, name: string): string[] | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined || raw === '*') return undefined;
+  const origins = raw.split(',').map((origin) => origin.trim());
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^\s/]+$/.test(origin)) throw new ConfigError(name, `expected "*" or comma-separated origins such as https://app.example.com, got "${origin}"`);
+  }
+  return origins;
 }
 
 function readHttpUrl(env: Env, name: string): string | undefined {

@@ -53,6 +53,7 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['MAX_DEPTH', '0'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
+    ['CORS_ORIGINS', 'app.example.com'],
     ['MAX_TOKENS', 'many'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);

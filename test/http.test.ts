@@ -100,6 +100,23 @@ describe('HTTP endpoints', () => {
     expect(json.errors[0]!.extensions.originalError).toBeUndefined();
   });
 
+  it('answers CORS preflights without credentials, for any origin or the configured ones', async () => {
+    const preflight = (target: typeof gateway, origin: string) =>
+      target.fetch('http://yoga/graphql', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+    const open = await preflight(gateway, 'https://app.example.com');
+    expect(open.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/app\.example\.com)$/);
+    expect(open.headers.get('access-control-allow-credentials')).not.toBe('true');
+    expect(open.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    const strict = startTestGateway({
+      config: { graphiql: false, introspection: true, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: 'localhost', corsOrigins: ['https://app.example.com'] },
+    });
+    expect((await preflight(strict, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect((await preflight(strict, 'https://evil.example.net')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example.net');
+  });
+
   it('can switch off introspection and GraphiQL', async () => {
     const closed = startTestGateway({
       config: { graphiql: false, introspection: false, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: 'localhost' },

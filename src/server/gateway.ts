@@ -31,6 +31,7 @@ export interface GatewayOptions {
     limits?: QueryLimits;
     metricsToken?: string;
     trustedDocuments?: boolean;
+    corsOrigins?: string[];
   };
   adminPassword: string;
   logger: Logger;
@@ -81,6 +82,14 @@ export function createGateway({
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    // Browsers send the Authorization header explicitly; cookies and cached HTTP credentials
+    // are never honoured cross-site.
+    cors: {
+      origin: config.corsOrigins ?? '*',
+      credentials: false,
+      allowedHeaders: ['content-type', 'accept', 'authorization', 'x-request-id', CSRF_HEADER],
+      exposedHeaders: ['x-request-id'],
+    },
     graphiql: config.graphiql && { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     // GraphiQL with its assets inlined: it works offline, with no CDN.
     renderGraphiQL,
