@@ -73,6 +73,19 @@ describe('auth', () => {
     }
   });
 
+  it('an account sees the uses of its own codes only', async () => {
+    const invited = account.replace('did:plc:', 'did:plc:x');
+    const authorization = await accountToken({ sub: invited });
+    const own = await post(gateway, { query: `{ invitedBy(account: "${invited}") { usedBy inviteCode { code forAccount } } }` }, authorization);
+    expect(own.errors).toBeUndefined();
+    expect(own.data).toEqual({ invitedBy: { usedBy: invited, inviteCode: { code, forAccount: account } } });
+    const siblings = await post(gateway, { query: `{ invitedBy(account: "${invited}") { inviteCode { uses { usedBy } } } }` }, authorization);
+    expect(siblings.errors?.[0]?.extensions?.code).toBe('Forbidden');
+    expect(JSON.stringify(siblings.data)).not.toContain('usedBy');
+    const owner = await post(gateway, { query: `{ accountInviteCodes(account: "${account}") { uses { usedBy } } }` }, await accountToken({ sub: account }));
+    expect(owner.data).toEqual({ accountInviteCodes: [{ uses: [{ usedBy: invited }] }] });
+  });
+
   it('accepts typ JWT as well as at+jwt', async () => {
     const authorization = await accountToken({ sub: account, typ: 'JWT' });
     expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization })).errors).toBeUndefined();

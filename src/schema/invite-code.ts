@@ -6,6 +6,9 @@ import { listAccountInviteCodes } from '../resolvers/list-account-invite-codes.j
 import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
 
+/** Who invited whom is the admin's, and each owner's for their own codes. */
+const usesScopes = ({ forAccount }: { forAccount: string }) => ({ admin: true, account: forAccount });
+
 export const InviteCode = builder.prismaNode('InviteCode', {
   description: 'An invite code: com.atproto.server.defs#inviteCode.',
   id: { field: 'code', description: 'Relay global id of the code.' },
@@ -27,14 +30,17 @@ export const InviteCode = builder.prismaNode('InviteCode', {
     }),
     createdAt: t.expose('createdAt', { type: 'Datetime', description: 'When the code was made (inviteCode.createdAt).' }),
     uses: t.relation('uses', {
-      description: 'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc).',
+      description:
+        'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc). An account sees the uses of its own codes only.',
       query: { orderBy: USES_ORDER },
+      authScopes: usesScopes,
     }),
     usesConnection: t.relatedConnection(
       'uses',
       {
         description: 'The uses as a Relay connection, in the order of `uses`. `first` defaults to 100 and must be 1..500; cursors are opaque.',
         cursor: 'usedBy',
+        authScopes: usesScopes,
         totalCount: true,
         query: { orderBy: USES_ORDER },
         // Pothos clamps oversized pages silently; the contract rejects them instead.
