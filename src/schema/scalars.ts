@@ -20,25 +20,22 @@ function parseStringLiteral<T>(node: ValueNode, scalar: string, parse: (value: s
   }
 }
 
-function parseDid(value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidScalarError('Did must be a string');
-  try {
-    ensureValidDid(value);
-  } catch (error) {
-    throw new InvalidScalarError(`Invalid DID ${quote(value)}: ${(error as Error).message}`);
-  }
-  return value;
+/** A string input that `ensure` (an @atproto/syntax validator) accepts; `name` labels errors. */
+function validatedString(scalar: string, name: string, ensure: (value: string) => void) {
+  return (value: unknown): string => {
+    if (typeof value !== 'string') throw new InvalidScalarError(`${scalar} must be a string`);
+    try {
+      ensure(value);
+    } catch (error) {
+      throw new InvalidScalarError(`Invalid ${name} ${quote(value)}: ${(error as Error).message}`);
+    }
+    return value;
+  };
 }
 
-function parseDatetime(value: unknown): Date {
-  if (typeof value !== 'string') throw new InvalidScalarError('Datetime must be a string');
-  try {
-    ensureValidDatetime(value);
-  } catch (error) {
-    throw new InvalidScalarError(`Invalid datetime ${quote(value)}: ${(error as Error).message}`);
-  }
-  return new Date(value);
-}
+const parseDid = validatedString('Did', 'DID', ensureValidDid);
+const parseDatetimeString = validatedString('Datetime', 'datetime', ensureValidDatetime);
+const parseDatetime = (value: unknown): Date => new Date(parseDatetimeString(value));
 
 builder.scalarType('Did', {
   description: 'A DID (decentralized identifier), such as did:plc:ewvi7nxzyoun6zhxrhs64oiz. Inputs must pass ensureValidDid from @atproto/syntax.',
