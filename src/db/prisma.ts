@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
@@ -6,6 +7,8 @@ export type Db = PrismaClient;
 
 let client: PrismaClient | undefined;
 let pool: pg.Pool | undefined;
+const tracer = trace.getTracer('invitegate');
+let onStatement: ((sql: string) => void) | undefined;
 
 export interface PrismaOptions {
   /** Connections in the pool. */
@@ -29,6 +32,7 @@ export function connectPrisma(connectionString: string, options: PrismaOptions =
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
   });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  onStatement = options.onQuery;
   if (options.onQuery) {
     const onQuery = options.onQuery;
     const logged = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
@@ -45,6 +49,23 @@ export function getPrisma(): PrismaClient {
   return client;
 }
 
+/** Runs one hand-written statement on Prisma's pool and returns its first row's "data" column. */
+export async function queryData(text: string, values: unknown[]): Promise<unknown> {
+  if (!pool) throw new Error('Prisma is not connected: call connectPrisma() first');
+  onStatement?.(text);
+  // A span like Prisma's instrumentation gives its statements (a no-op unless tracing is on).
+  const span = tracer.startSpan('db.query', { attributes: { 'db.system.name': 'postgresql', 'db.query.text': text } });
+  try {
+    const { rows } = await pool.query<{ data: unknown }>(text, values);
+    return rows[0]?.data;
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
 /** Connections of the pool: all, idle, and requests waiting for one. */
 export function poolStats(): { total: number; idle: number; waiting: number } | undefined {
   return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
@@ -54,5 +75,6 @@ export async function disconnectPrisma(): Promise<void> {
   const current = client;
   client = undefined;
   pool = undefined;
+  onStatement = undefined;
   await current?.$disconnect();
 }

@@ -25,6 +25,7 @@ import { useMetricsEndpoint } from './metrics-endpoint.js';
 import { useRequestErrorCodes } from './request-errors.js';
 import { useRequestLog } from './request-log.js';
 import { requestIdOf, useRequestId } from './request-id.js';
+import { useSqlAnswers } from './sql-answers.js';
 
 export interface GatewayOptions {
   config: Pick<Config, 'graphiql' | 'introspection' | 'jwtSecret' | 'jwtAudience' | 'serviceHostname'> & {
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   authFailures?: { maxFailures: number; windowMs: number };
   /** When set, every operation gets an OpenTelemetry span from this provider. */
   tracerProvider?: TracerProvider;
+  /** Answer the listing queries with one JSON-building SQL statement (default true); tests compare both ways. */
+  sqlAnswers?: boolean;
 }
 
 /** Clients that send GET requests (or non-JSON POSTs) must set this header. */
@@ -72,6 +75,7 @@ export function createGateway({
   generateCode,
   authFailures = DEFAULT_AUTH_FAILURES,
   tracerProvider,
+  sqlAnswers = true,
 }: GatewayOptions): Gateway {
   const limiter = new AuthFailureLimiter(authFailures.maxFailures, authFailures.windowMs);
   const metrics = new GatewayMetrics(poolStats);
@@ -122,6 +126,7 @@ export function createGateway({
       useMetricsEndpoint(metrics, config.metricsToken, (authorization) => isAdminAuthorization(authorization, adminPassword)),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.trustedDocuments ? [useTrustedDocuments()] : []),
+      ...(sqlAnswers ? [useSqlAnswers()] : []),
       // Operation spans only: variables and results may hold DIDs and codes.
       ...(tracerProvider ? [useOpenTelemetry({ resolvers: false, variables: false, result: false }, tracerProvider)] : []),
       useReadinessCheck({

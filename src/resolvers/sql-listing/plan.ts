@@ -1,0 +1,91 @@
+import {
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  OperationTypeNode,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FieldNode,
+  type FragmentDefinitionNode,
+} from 'graphql';
+import type { Caller } from '../../auth/credentials.js';
+import type { GraphQLContext } from '../../context.js';
+import { ensureIntInRange } from '../errors.js';
+import { parseInviteCodeCursor, type InviteCodeSort } from '../invite-code-cursor.js';
+import type { InviteCodeFilter } from '../invite-code-query.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../list-invite-codes.js';
+import { collectFields, type Fragments } from './collect-fields.js';
+import { accountInviteCodesStatement, inviteCodesStatement, type JsonStatement } from './listing-statements.js';
+
+/** A query answered by one SQL statement that builds the response's JSON. */
+export interface SqlAnswer {
+  responseKey: string;
+  fieldNodes: FieldNode[];
+  statement: JsonStatement;
+}
+
+type StatementFor = (args: Record<string, unknown>, caller: Caller, nodes: FieldNode[], fragments: Fragments) => JsonStatement | undefined;
+
+// Each one only for callers the schema lets see every field it answers; the rest goes to graphql-js.
+const STATEMENTS = new Map<string, StatementFor>([
+  [
+    'inviteCodes',
+    (args, caller, nodes, fragments) => {
+      if (caller.kind !== 'admin') return undefined;
+      const sort = (args.sort ?? 'RECENT') as InviteCodeSort;
+      const first = ensureIntInRange('first', (args.first as number | null | undefined) ?? DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+      const after = args.after == null ? undefined : parseInviteCodeCursor(sort, args.after as string);
+      return inviteCodesStatement({ sort, first, after, filter: (args.filter ?? {}) as InviteCodeFilter }, nodes, fragments);
+    },
+  ],
+  [
+    'accountInviteCodes',
+    (args, caller, nodes, fragments) => {
+      const account = args.account as string;
+      if (caller.kind !== 'admin' && !(caller.kind === 'account' && caller.did === account)) return undefined;
+      return accountInviteCodesStatement({ account, includeUsed: (args.includeUsed as boolean | null) ?? true }, nodes, fragments);
+    },
+  ],
+]);
+
+const fragmentsByDocument = new WeakMap<DocumentNode, Fragments>();
+
+function fragmentsOf(document: DocumentNode): Fragments {
+  let fragments = fragmentsByDocument.get(document);
+  if (!fragments) {
+    const definitions = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
+    fragments = new Map(definitions.map((definition) => [definition.name.value, definition]));
+    fragmentsByDocument.set(document, fragments);
+  }
+  return fragments;
+}
+
+/**
+ * The SQL answer of a validated query, when it has one: a single listing field whose whole
+ * selection Postgres can build as JSON, valid arguments, and a caller allowed to see it all.
+ * Undefined otherwise: graphql-js then executes it (and reports what is wrong with it).
+ */
+export function planSqlAnswer({ schema, document, operationName, variableValues, contextValue }: ExecutionArgs): SqlAnswer | undefined {
+  const operation = getOperationAST(document, operationName);
+  const queryType = schema.getQueryType();
+  if (operation?.operation !== OperationTypeNode.QUERY || !queryType) return undefined;
+  const fragments = fragmentsOf(document);
+  const root = collectFields([operation.selectionSet], queryType.name, fragments);
+  const only = root?.size === 1 ? [...root][0] : undefined;
+  if (!only) return undefined;
+  const [responseKey, fieldNodes] = only;
+  const name = fieldNodes[0]!.name.value;
+  const statementFor = STATEMENTS.get(name);
+  const field = queryType.getFields()[name];
+  if (!statementFor || !field) return undefined;
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
+  if (variables.errors) return undefined;
+  try {
+    const args = getArgumentValues(field, fieldNodes[0]!, variables.coerced);
+    const statement = statementFor(args, (contextValue as GraphQLContext).caller, fieldNodes, fragments);
+    return statement && { responseKey, fieldNodes, statement };
+  } catch {
+    return undefined; // invalid arguments: graphql-js reports them with their codes
+  }
+}

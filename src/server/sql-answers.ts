@@ -1,0 +1,27 @@
+import { locatedError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GraphQLContext } from '../context.js';
+import { queryData } from '../db/prisma.js';
+import { planSqlAnswer } from '../resolvers/sql-listing/plan.js';
+
+/**
+ * Answers the listing queries (inviteCodes, accountInviteCodes) with one SQL statement that
+ * builds the response's JSON, as a hand-written endpoint would; every other operation, and any
+ * selection this cannot build, runs through graphql-js and Pothos as usual.
+ */
+export function useSqlAnswers(): Plugin<GraphQLContext> {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn((args) => {
+        const answer = planSqlAnswer(args);
+        if (!answer) return executeFn(args);
+        const { statement, responseKey, fieldNodes } = answer;
+        return queryData(statement.text, statement.values).then(
+          (data) => ({ data: { [responseKey]: data } }),
+          // The listing fields are non-null: an error nulls the whole response, as in graphql-js.
+          (error: unknown) => ({ data: null, errors: [locatedError(error, fieldNodes, [responseKey])] }),
+        );
+      });
+    },
+  };
+}
