@@ -32,7 +32,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (isDriverAdapterError(error)) return causeMeansUnavailable(error.cause as AdapterCause, error.message);
   if (error instanceof Error && !(error instanceof Prisma.PrismaClientValidationError)) {
     const code = (error as { code?: unknown }).code;
-    return BROKEN_CONNECTION.test(error.message) || (typeof code === 'string' && SOCKET_ERRORS.has(code));
+    // node-postgres' own errors (the gateway's hand-written statements) carry the SQLSTATE as code.
+    return BROKEN_CONNECTION.test(error.message) || (typeof code === 'string' && (SOCKET_ERRORS.has(code) || UNAVAILABLE_SQLSTATES.test(code)));
   }
   return false;
 }
