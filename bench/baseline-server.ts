@@ -1,5 +1,8 @@
 // The floor for q1: one hand-written SQL statement (json_agg) over node:http and pg, answering
-// the same request in the same JSON shape as the gateway.
+// the same request in the same JSON shape as the gateway. It runs in a process of its own, as
+// the gateway does: `node --import tsx bench/baseline-server.ts <database url> <pool size>`
+// prints its URL on stdout.
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
 
@@ -17,7 +20,7 @@ FROM (
   FROM invite_code c ORDER BY c.created_at DESC, c.code DESC LIMIT $1
 ) AS page`;
 
-export async function startBaselineServer(url: string, poolSize: number): Promise<{ url: string; close: () => Promise<void> }> {
+async function serve(url: string, poolSize: number): Promise<string> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -39,11 +42,30 @@ export async function startBaselineServer(url: string, poolSize: number): Promis
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
+/** Starts the baseline in a child process; it stops with the returned close(). */
+export async function startBaselineServer(url: string, poolSize: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, url, String(poolSize)], {
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  const serverUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    void exited.then(() => reject(new Error('baseline server exited')));
+  });
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: serverUrl,
     close: async () => {
-      await new Promise((closed) => server.close(closed));
-      await pool.end();
+      child.kill('SIGTERM');
+      await exited;
     },
   };
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  const [databaseUrl, poolSize] = process.argv.slice(2);
+  console.log(await serve(databaseUrl!, Number(poolSize)));
 }

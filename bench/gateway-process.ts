@@ -19,11 +19,17 @@ export async function startGatewayProcess(env: Record<string, string | undefined
   const exited = new Promise<void>((done) => child.on('exit', () => done()));
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
+    const readStartLine = (chunk: Buffer) => {
+      output += chunk.toString();
       const match = /"url":"([^"]+)"/.exec(output);
-      if (match) resolve(match[1]!);
-    });
+      if (!match) return;
+      // Then drop the request log (one line per request): keeping or scanning it would load
+      // the benchmark process, which also runs the load generator.
+      child.stdout!.off('data', readStartLine);
+      child.stdout!.on('data', () => {});
+      resolve(match[1]!);
+    };
+    child.stdout!.on('data', readStartLine);
     void exited.then(() => reject(new Error(`gateway exited: ${output}`)));
   });
   await waitForReady(url);

@@ -49,15 +49,15 @@ export function getPrisma(): PrismaClient {
   return client;
 }
 
-/** Runs one hand-written statement on Prisma's pool and returns its first row's "data" column. */
-export async function queryData(text: string, values: unknown[]): Promise<unknown> {
+/** Runs one hand-written statement on Prisma's pool and returns its first row. */
+export async function queryRow(text: string, values: unknown[]): Promise<Record<string, unknown>> {
   if (!pool) throw new Error('Prisma is not connected: call connectPrisma() first');
   onStatement?.(text);
   // A span like Prisma's instrumentation gives its statements (a no-op unless tracing is on).
   const span = tracer.startSpan('db.query', { attributes: { 'db.system.name': 'postgresql', 'db.query.text': text } });
   try {
-    const { rows } = await pool.query<{ data: unknown }>(text, values);
-    return rows[0]?.data;
+    const { rows } = await pool.query<Record<string, unknown>>(text, values);
+    return rows[0] ?? {};
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR });
     throw error;

@@ -1,7 +1,7 @@
 import { locatedError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.js';
-import { queryData } from '../db/prisma.js';
+import { queryRow } from '../db/prisma.js';
 import { planSqlAnswer } from '../resolvers/sql-listing/plan.js';
 
 /**
@@ -16,8 +16,8 @@ export function useSqlAnswers(): Plugin<GraphQLContext> {
         const answer = planSqlAnswer(args);
         if (!answer) return executeFn(args);
         const { statement, responseKey, fieldNodes } = answer;
-        return queryData(statement.text, statement.values).then(
-          (data) => ({ data: { [responseKey]: data } }),
+        return queryRow(statement.text, statement.values).then(
+          (row) => ({ data: { [responseKey]: statement.toValue(row) } }),
           // The listing fields are non-null: an error nulls the whole response, as in graphql-js.
           (error: unknown) => ({ data: null, errors: [locatedError(error, fieldNodes, [responseKey])] }),
         );

@@ -1,16 +1,16 @@
 import type { FieldNode } from 'graphql';
 import type { Fragments } from './collect-fields.js';
-import { column, datetimeSql, globalIdSql, jsonObject, type FieldSql } from './json-object.js';
+import { constant, datetimeSql, globalIdSql, jsonObject, type FieldCompiler } from './json-object.js';
 
 const useFields = (use: string) =>
-  new Map<string, FieldSql>([
-    ['id', column(globalIdSql('InviteCodeUse', `${use}.used_by`))],
-    ['usedBy', column(`${use}.used_by`)],
-    ['usedAt', column(datetimeSql(`${use}.used_at`))],
+  new Map<string, FieldCompiler<string>>([
+    ['id', constant(globalIdSql('InviteCodeUse', `${use}.used_by`))],
+    ['usedBy', constant(`${use}.used_by`)],
+    ['usedAt', constant(datetimeSql(`${use}.used_at`))],
   ]);
 
 /** `uses` of the code in row `code`, in USES_ORDER, as a JSON array. */
-function usesSql(code: string): FieldSql {
+function usesSql(code: string): FieldCompiler<string> {
   return (nodes, fragments) => {
     const use = jsonObject('InviteCodeUse', nodes, fragments, useFields('u'));
     return (
@@ -21,16 +21,16 @@ function usesSql(code: string): FieldSql {
 }
 
 const codeFields = (code: string) =>
-  new Map<string, FieldSql>([
-    ['id', column(globalIdSql('InviteCode', `${code}.code`))],
-    ['code', column(`${code}.code`)],
-    ['available', column(`${code}.available_uses`)],
-    ['disabled', column(`${code}.disabled`)],
-    ['forAccount', column(`${code}.for_account`)],
-    ['createdBy', column(`${code}.created_by`)],
-    ['createdAt', column(datetimeSql(`${code}.created_at`))],
-    ['usedCount', column(`${code}.used_count`)],
-    ['remaining', column(`greatest(${code}.available_uses - ${code}.used_count, 0)`)],
+  new Map<string, FieldCompiler<string>>([
+    ['id', constant(globalIdSql('InviteCode', `${code}.code`))],
+    ['code', constant(`${code}.code`)],
+    ['available', constant(`${code}.available_uses`)],
+    ['disabled', constant(`${code}.disabled`)],
+    ['forAccount', constant(`${code}.for_account`)],
+    ['createdBy', constant(`${code}.created_by`)],
+    ['createdAt', constant(datetimeSql(`${code}.created_at`))],
+    ['usedCount', constant(`${code}.used_count`)],
+    ['remaining', constant(`greatest(${code}.available_uses - ${code}.used_count, 0)`)],
     // Visible to the admin and the code's owner: callers of a direct SQL answer are one of them.
     ['uses', usesSql(code)],
   ]);

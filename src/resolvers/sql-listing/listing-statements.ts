@@ -4,12 +4,13 @@ import type { CursorPosition, InviteCodeSort } from '../invite-code-cursor.js';
 import type { InviteCodeFilter } from '../invite-code-query.js';
 import type { Fragments } from './collect-fields.js';
 import { inviteCodeJson } from './invite-code-json.js';
-import { column, jsonObject, type FieldSql } from './json-object.js';
+import { constant, jsonObject, rowObject, type FieldCompiler, type Row, type RowValue } from './json-object.js';
 
-/** One statement whose single row has the field's JSON in column "data". */
-export interface JsonStatement {
+/** One statement that returns one row, and how that row becomes the field's value. */
+export interface SqlAnswerStatement {
   text: string;
   values: unknown[];
+  toValue: (row: Row) => unknown;
 }
 
 class Parameters {
@@ -61,43 +62,63 @@ export interface InviteCodesPage {
 }
 
 /**
- * inviteCodes as one statement: the page (one row more, for hasNextPage), its edges, pageInfo
- * and totalCount, built as JSON by Postgres in the client's shape.
+ * inviteCodes as one statement. Postgres builds the edges' JSON in the client's shape, as one
+ * aggregate over the page's rows (an aggregate at the top of the statement: nested inside a
+ * json_build_object it costs Postgres twice as much); the few fields around it (pageInfo,
+ * totalCount) are put together from the same row. Only what the selection needs is computed.
  */
-export function inviteCodesStatement(page: InviteCodesPage, nodes: readonly FieldNode[], fragments: Fragments): JsonStatement | undefined {
-  const parameters = new Parameters();
+export function inviteCodesStatement(page: InviteCodesPage, nodes: readonly FieldNode[], fragments: Fragments): SqlAnswerStatement | undefined {
   const order = ORDER[page.sort];
-  const filter = filterConditions(page.filter, parameters);
-  const pageConditions = page.after ? [...filter, keysetCondition(page.after, parameters)] : filter;
-  const first = parameters.add(page.first, 'int');
-  const edgeFields = new Map<string, FieldSql>([
-    ['cursor', column(order.cursor)],
+  // A validated integer, written as a literal.
+  const first = String(page.first);
+  let edgesJson: string | undefined;
+  let countRows = false;
+  let readCursors = false;
+  let countTotal = false;
+  const cursors = (row: Row) => (row.cursors ?? []) as string[];
+
+  const edgeFields = new Map<string, FieldCompiler<string>>([
+    ['cursor', constant(order.cursor)],
     ['node', (codeNodes, codeFragments) => inviteCodeJson('c', codeNodes, codeFragments)],
   ]);
-  const pageInfoFields = new Map<string, FieldSql>([
-    ['hasNextPage', column(`((SELECT count(*) FROM page) > ${first})`)],
-    ['hasPreviousPage', column(page.after ? 'true' : 'false')],
-    ['startCursor', column(`(SELECT ${order.cursor} FROM shown c ORDER BY ${order.down} LIMIT 1)`)],
-    ['endCursor', column(`(SELECT ${order.cursor} FROM shown c ORDER BY ${order.up} LIMIT 1)`)],
+  const pageInfoFields = new Map<string, FieldCompiler<RowValue>>([
+    ['hasNextPage', () => ((countRows = true), (row) => Number(row.row_count) > page.first)],
+    ['hasPreviousPage', constant(() => page.after !== undefined)],
+    ['startCursor', () => ((readCursors = true), (row) => cursors(row)[0] ?? null)],
+    ['endCursor', () => ((readCursors = true), (row) => cursors(row).at(-1) ?? null)],
   ]);
-  const connectionFields = new Map<string, FieldSql>([
+  const connectionFields = new Map<string, FieldCompiler<RowValue>>([
     [
       'edges',
       (edgeNodes, edgeFragments) => {
-        const edge = jsonObject('InviteCodeEdge', edgeNodes, edgeFragments, edgeFields);
-        return edge && `coalesce((SELECT json_agg(${edge} ORDER BY ${order.down}) FROM shown c), '[]'::json)`;
+        edgesJson = jsonObject('InviteCodeEdge', edgeNodes, edgeFragments, edgeFields);
+        return edgesJson === undefined ? undefined : (row: Row) => row.edges ?? [];
       },
     ],
-    ['pageInfo', (infoNodes, infoFragments) => jsonObject('PageInfo', infoNodes, infoFragments, pageInfoFields)],
-    ['totalCount', column(`(SELECT count(*) FROM invite_code c ${where(filter)})`)],
+    ['pageInfo', (infoNodes, infoFragments) => rowObject('PageInfo', infoNodes, infoFragments, pageInfoFields)],
+    ['totalCount', () => ((countTotal = true), (row) => Number(row.total))],
   ]);
-  const connection = jsonObject('InviteCodeConnection', nodes, fragments, connectionFields);
-  if (!connection) return undefined;
-  const text =
-    `WITH page AS (SELECT c.* FROM invite_code c ${where(pageConditions)} ORDER BY ${order.down} LIMIT ${first} + 1), ` +
-    `shown AS (SELECT * FROM page c ORDER BY ${order.down} LIMIT ${first}) ` +
-    `SELECT ${connection} AS data`;
-  return { text, values: parameters.values };
+  const toValue = rowObject('InviteCodeConnection', nodes, fragments, connectionFields);
+  if (!toValue) return undefined;
+
+  // Only what the selection uses becomes SQL (Postgres refuses parameters that no text uses);
+  // the filter is checked all the same, as the resolver does.
+  const readRows = edgesJson !== undefined || countRows || readCursors;
+  const parameters = new Parameters();
+  const filter = filterConditions(page.filter, readRows || countTotal ? parameters : new Parameters());
+  const columns: string[] = [];
+  if (countTotal) columns.push(`(SELECT count(*) FROM invite_code c ${where(filter)}) AS total`);
+  if (!readRows) return { text: `SELECT ${columns.join(', ') || 'NULL'}`, values: parameters.values, toValue };
+
+  // hasNextPage reads one row more than the page; the edges and cursors then leave it out.
+  const pageConditions = page.after ? [...filter, keysetCondition(page.after, parameters)] : filter;
+  const inPage = countRows ? ` FILTER (WHERE c.row_number <= ${first})` : '';
+  if (edgesJson !== undefined) columns.push(`json_agg(${edgesJson} ORDER BY ${order.down})${inPage} AS edges`);
+  if (readCursors) columns.push(`array_agg(${order.cursor} ORDER BY ${order.down})${inPage} AS cursors`);
+  if (countRows) columns.push('count(*) AS row_count');
+  const numbered = countRows ? `, row_number() OVER (ORDER BY ${order.down})` : '';
+  const rows = `SELECT c.*${numbered} FROM invite_code c ${where(pageConditions)} ORDER BY ${order.down} LIMIT ${countRows ? `${first} + 1` : first}`;
+  return { text: `SELECT ${columns.join(', ')} FROM (${rows}) c`, values: parameters.values, toValue };
 }
 
 export interface AccountCodes {
@@ -106,11 +127,11 @@ export interface AccountCodes {
 }
 
 /** accountInviteCodes as one statement: listAccountInviteCodes' rows, built as JSON by Postgres. */
-export function accountInviteCodesStatement({ account, includeUsed }: AccountCodes, nodes: readonly FieldNode[], fragments: Fragments): JsonStatement | undefined {
+export function accountInviteCodesStatement({ account, includeUsed }: AccountCodes, nodes: readonly FieldNode[], fragments: Fragments): SqlAnswerStatement | undefined {
   const parameters = new Parameters();
   const code = inviteCodeJson('c', nodes, fragments);
   if (!code) return undefined;
   const conditions = filterConditions({ forAccount: account, disabled: false, exhausted: includeUsed ? null : false }, parameters);
   const text = `SELECT coalesce(json_agg(${code} ORDER BY c.created_at, c.code), '[]'::json) AS data FROM invite_code c ${where(conditions)}`;
-  return { text, values: parameters.values };
+  return { text, values: parameters.values, toValue: (row) => row.data };
 }

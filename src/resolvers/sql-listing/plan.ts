@@ -16,16 +16,16 @@ import { parseInviteCodeCursor, type InviteCodeSort } from '../invite-code-curso
 import type { InviteCodeFilter } from '../invite-code-query.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../list-invite-codes.js';
 import { collectFields, type Fragments } from './collect-fields.js';
-import { accountInviteCodesStatement, inviteCodesStatement, type JsonStatement } from './listing-statements.js';
+import { accountInviteCodesStatement, inviteCodesStatement, type SqlAnswerStatement } from './listing-statements.js';
 
 /** A query answered by one SQL statement that builds the response's JSON. */
 export interface SqlAnswer {
   responseKey: string;
   fieldNodes: FieldNode[];
-  statement: JsonStatement;
+  statement: SqlAnswerStatement;
 }
 
-type StatementFor = (args: Record<string, unknown>, caller: Caller, nodes: FieldNode[], fragments: Fragments) => JsonStatement | undefined;
+type StatementFor = (args: Record<string, unknown>, caller: Caller, nodes: FieldNode[], fragments: Fragments) => SqlAnswerStatement | undefined;
 
 // Each one only for callers the schema lets see every field it answers; the rest goes to graphql-js.
 const STATEMENTS = new Map<string, StatementFor>([
