@@ -49,14 +49,36 @@ export function getPrisma(): PrismaClient {
   return client;
 }
 
-/** Runs one hand-written statement on Prisma's pool and returns its first row. */
+// json columns as their text, unparsed; every other type as node-postgres parses it.
+const JSON_OID = 114;
+const jsonAsText: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === JSON_OID ? (text: string) => text : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+// Hand-written statements are prepared once per connection (Postgres then skips parsing and
+// planning them); their texts depend on the selection, so only the first few are named, which
+// bounds what a client sending ever new selections can make each connection keep.
+const MAX_PREPARED_STATEMENTS = 100;
+const preparedNames = new Map<string, string>();
+
+function preparedName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < MAX_PREPARED_STATEMENTS) {
+    name = `invitegate_${preparedNames.size}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
+/** Runs one hand-written statement on Prisma's pool and returns its first row, json columns as text. */
 export async function queryRow(text: string, values: unknown[]): Promise<Record<string, unknown>> {
   if (!pool) throw new Error('Prisma is not connected: call connectPrisma() first');
   onStatement?.(text);
   // A span like Prisma's instrumentation gives its statements (a no-op unless tracing is on).
   const span = tracer.startSpan('db.query', { attributes: { 'db.system.name': 'postgresql', 'db.query.text': text } });
   try {
-    const { rows } = await pool.query<Record<string, unknown>>(text, values);
+    const { rows } = await pool.query<Record<string, unknown>>({ name: preparedName(text), text, values, types: jsonAsText });
     return rows[0] ?? {};
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR });

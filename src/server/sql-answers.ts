@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.js';
 import { queryRow } from '../db/prisma.js';
 import { planSqlAnswer } from '../resolvers/sql-listing/plan.js';
+import { stringifyWithRawJson } from '../resolvers/sql-listing/raw-json.js';
 
 /**
  * Answers the listing queries (inviteCodes, accountInviteCodes) with one SQL statement that
@@ -17,7 +18,8 @@ export function useSqlAnswers(): Plugin<GraphQLContext> {
         if (!answer) return executeFn(args);
         const { statement, responseKey, fieldNodes } = answer;
         return queryRow(statement.text, statement.values).then(
-          (row) => ({ data: { [responseKey]: statement.toValue(row) } }),
+          // yoga serialises a result with its own `stringify` when it has one.
+          (row) => ({ data: { [responseKey]: statement.toValue(row) }, stringify: stringifyWithRawJson }),
           // The listing fields are non-null: an error nulls the whole response, as in graphql-js.
           (error: unknown) => ({ data: null, errors: [locatedError(error, fieldNodes, [responseKey])] }),
         );

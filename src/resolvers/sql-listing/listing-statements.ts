@@ -3,6 +3,7 @@ import { ensureText } from '../errors.js';
 import type { CursorPosition, InviteCodeSort } from '../invite-code-cursor.js';
 import type { InviteCodeFilter } from '../invite-code-query.js';
 import type { Fragments } from './collect-fields.js';
+import { RawJson } from './raw-json.js';
 import { inviteCodeJson } from './invite-code-json.js';
 import { constant, jsonObject, rowObject, type FieldCompiler, type Row, type RowValue } from './json-object.js';
 
@@ -92,7 +93,7 @@ export function inviteCodesStatement(page: InviteCodesPage, nodes: readonly Fiel
       'edges',
       (edgeNodes, edgeFragments) => {
         edgesJson = jsonObject('InviteCodeEdge', edgeNodes, edgeFragments, edgeFields);
-        return edgesJson === undefined ? undefined : (row: Row) => row.edges ?? [];
+        return edgesJson === undefined ? undefined : (row: Row) => (row.edges == null ? [] : new RawJson(row.edges as string));
       },
     ],
     ['pageInfo', (infoNodes, infoFragments) => rowObject('PageInfo', infoNodes, infoFragments, pageInfoFields)],
@@ -133,5 +134,5 @@ export function accountInviteCodesStatement({ account, includeUsed }: AccountCod
   if (!code) return undefined;
   const conditions = filterConditions({ forAccount: account, disabled: false, exhausted: includeUsed ? null : false }, parameters);
   const text = `SELECT coalesce(json_agg(${code} ORDER BY c.created_at, c.code), '[]'::json) AS data FROM invite_code c ${where(conditions)}`;
-  return { text, values: parameters.values, toValue: (row) => row.data };
+  return { text, values: parameters.values, toValue: (row) => new RawJson(row.data as string) };
 }
