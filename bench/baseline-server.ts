@@ -1,7 +1,8 @@
 // The floor for q1: one hand-written SQL statement (json_agg) over node:http and pg, answering
 // the same request in the same JSON shape as the gateway. It runs in a process of its own, as
-// the gateway does: `node --import tsx bench/baseline-server.ts <database url> <pool size>`
-// prints its URL on stdout.
+// the gateway does: `node --import tsx bench/baseline-server.ts <database url> <pool size> [prepared]`
+// prints its URL on stdout. With `prepared`, the statement is a named prepared statement, as the
+// gateway's are; without, it is sent as it is, each time.
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
@@ -20,14 +21,14 @@ FROM (
   FROM invite_code c ORDER BY c.created_at DESC, c.code DESC LIMIT $1
 ) AS page`;
 
-async function serve(url: string, poolSize: number): Promise<string> {
+async function serve(url: string, poolSize: number, prepared: boolean): Promise<string> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       const { variables } = JSON.parse(body) as { variables?: { first?: number } };
-      pool.query<{ edges: unknown }>({ text: Q1_SQL, values: [variables?.first ?? 50] }).then(
+      pool.query<{ edges: unknown }>({ name: prepared ? 'q1' : undefined, text: Q1_SQL, values: [variables?.first ?? 50] }).then(
         ({ rows }) => {
           response.writeHead(200, { 'content-type': 'application/json' });
           response.end(JSON.stringify({ data: { inviteCodes: { edges: rows[0]!.edges } } }));
@@ -46,8 +47,9 @@ async function serve(url: string, poolSize: number): Promise<string> {
 }
 
 /** Starts the baseline in a child process; it stops with the returned close(). */
-export async function startBaselineServer(url: string, poolSize: number): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, url, String(poolSize)], {
+export async function startBaselineServer(url: string, poolSize: number, prepared = false): Promise<{ url: string; close: () => Promise<void> }> {
+  const args = [new URL(import.meta.url).pathname, url, String(poolSize), ...(prepared ? ['prepared'] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -66,6 +68,6 @@ export async function startBaselineServer(url: string, poolSize: number): Promis
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
-  const [databaseUrl, poolSize] = process.argv.slice(2);
-  console.log(await serve(databaseUrl!, Number(poolSize)));
+  const [databaseUrl, poolSize, prepared] = process.argv.slice(2);
+  console.log(await serve(databaseUrl!, Number(poolSize), prepared === 'prepared'));
 }

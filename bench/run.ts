@@ -75,12 +75,7 @@ async function statementsPerRequest(dbUrl: string, url: string, operation: Opera
   }
 }
 
-async function rounded(url: string, body: Operation['body'], connections: number): Promise<LoadResult> {
-  const results: LoadResult[] = [];
-  for (let round = 0; round < rounds; round++) {
-    await measure(url, auth, body, connections, Number(args.warmup));
-    results.push(await measure(url, auth, body, connections, seconds));
-  }
+function summarise(results: LoadResult[]): LoadResult {
   const failures = results.reduce((sum, result) => sum + result.failures, 0);
   if (failures) console.warn(`  ${failures} failed requests`);
   return {
@@ -89,6 +84,32 @@ async function rounded(url: string, body: Operation['body'], connections: number
     p99: median(results.map((result) => result.p99)),
     requests: results.reduce((sum, result) => sum + result.requests, 0),
     failures,
+  };
+}
+
+async function round(url: string, body: Operation['body'], connections: number): Promise<LoadResult> {
+  await measure(url, auth, body, connections, Number(args.warmup));
+  return measure(url, auth, body, connections, seconds);
+}
+
+/**
+ * Rounds of the gateway and, when given, of baselines, interleaved (gateway, baselines, gateway,
+ * ...) so that the machine's slow and fast moments fall on all of them; ratios are the median of
+ * the per-round ratios.
+ */
+async function compare(url: string, body: Operation['body'], connections: number, baselines: string[]) {
+  const gateway: LoadResult[] = [];
+  const floors: LoadResult[][] = baselines.map(() => []);
+  for (let index = 0; index < rounds; index++) {
+    gateway.push(await round(url, body, connections));
+    for (const [which, baseline] of baselines.entries()) floors[which]!.push(await round(baseline, body, connections));
+  }
+  return {
+    gateway: summarise(gateway),
+    floors: floors.map((results) => ({
+      ...summarise(results),
+      ratio: median(results.map((result, index) => gateway[index]!.requestsPerSecond / result.requestsPerSecond)),
+    })),
   };
 }
 
@@ -102,7 +123,7 @@ async function main() {
     if (spawnSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
 
     const gateway = await startGatewayProcess({ DATABASE_URL: database.url, ADMIN_PASSWORD });
-    const baseline = await startBaselineServer(database.url, POOL_SIZE);
+    const baselines = [await startBaselineServer(database.url, POOL_SIZE), await startBaselineServer(database.url, POOL_SIZE, true)];
     const selected = operations(await deepUsageCursor(database.url)).filter(({ name }) => !args.only || args.only.split(',').some((only) => name.startsWith(only)));
 
     report(`### scale ${scale.toLocaleString('en')} codes`);
@@ -110,21 +131,22 @@ async function main() {
     report(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Postgres ${await serverVersion(database.url)} (${database.kind}).`);
     report(`Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`; ${rounds} rounds of ${seconds} s after ${args.warmup} s warm-up, medians.`);
     report();
-    report('| operation | c | req/s | p50 ms | p99 ms | SQL statements/request | baseline req/s | gateway/baseline |');
-    report('|---|---|---|---|---|---|---|---|');
+    report(
+      '| operation | c | req/s | p50 ms | p99 ms | SQL statements/request | baseline req/s | gateway/baseline | prepared baseline req/s | gateway/prepared baseline |',
+    );
+    report('|---|---|---|---|---|---|---|---|---|---|');
     for (const operation of selected) {
       const statements = await statementsPerRequest(database.url, gateway.url, operation);
       for (const connections of connectionCounts) {
-        const result = await rounded(gateway.url, operation.body, connections);
-        const floor = operation.baseline ? await rounded(baseline.url, operation.body, connections) : undefined;
+        const { gateway: result, floors } = await compare(gateway.url, operation.body, connections, operation.baseline ? baselines.map(({ url }) => url) : []);
+        const floorColumns = floors.map((floor) => `${floor.requestsPerSecond.toFixed(0)} | ${(100 * floor.ratio).toFixed(0)}%`);
         report(
           `| ${operation.name}: ${operation.description} | ${connections} | ${result.requestsPerSecond.toFixed(0)} | ${result.p50} | ${result.p99} | ` +
-            `${statements?.toFixed(2) ?? 'n/a'} | ${floor ? floor.requestsPerSecond.toFixed(0) : ''} | ` +
-            `${floor ? `${((100 * result.requestsPerSecond) / floor.requestsPerSecond).toFixed(0)}%` : ''} |`,
+            `${statements?.toFixed(2) ?? 'n/a'} | ${floorColumns.join(' | ') || ' | | |'} |`,
         );
       }
     }
-    await baseline.close();
+    for (const baseline of baselines) await baseline.close();
 
     if (Number(args.soak) > 0) await soak(gateway, selected.find(({ name }) => name === 'q1') ?? operations('')[0]!, Number(args.soak));
     await gateway.stop();

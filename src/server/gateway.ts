@@ -4,7 +4,6 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import type { TracerProvider } from '@opentelemetry/api';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { isAdminAuthorization, readCaller, type AuthSettings } from '../auth/credentials.js';
 import { AuthFailureLimiter } from '../auth/failure-limiter.js';
@@ -95,8 +94,9 @@ export function createGateway({
       exposedHeaders: ['x-request-id'],
     },
     graphiql: config.graphiql && { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
-    // GraphiQL with its assets inlined: it works offline, with no CDN.
-    renderGraphiQL,
+    // GraphiQL with its assets inlined: it works offline, with no CDN. They weigh about 30 MB
+    // in memory, so they load when GraphiQL is first opened.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     logging: logger.child({ component: 'yoga' }),
     maskedErrors: {
       // Errors of execution were already mapped by useErrorCodes; this catches the rest.
