@@ -1,4 +1,5 @@
-// The gateway as production runs it: compiled JavaScript (dist/main.js), NODE_ENV=production.
+// The gateway as production runs it: `npm run start:prod` (compiled JavaScript, its Node
+// flags), NODE_ENV=production; spawned as node itself, so that its process tree is the gateway's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
@@ -10,8 +11,16 @@ export interface GatewayProcess {
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
+/** The arguments of node in package.json's start:prod script. */
+async function productionNodeArgs(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+  const [command, ...args] = (scripts['start:prod'] ?? '').trim().split(/\s+/);
+  if (command !== 'node') throw new Error('start:prod is expected to run node');
+  return args;
+}
+
 export async function startGatewayProcess(env: Record<string, string | undefined>): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
+  const child: ChildProcess = spawn(process.execPath, await productionNodeArgs(), {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -104,6 +104,23 @@ describe('SQL answers', () => {
     }
   });
 
+  it('streams the same data over server-sent events', async () => {
+    const query = `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { cursor node { ${CODE} } } } }`;
+    const events = async (gateway: typeof sqlAnswers) => {
+      const response = await gateway.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: adminAuth },
+        body: JSON.stringify({ query }),
+      });
+      const data = (await response.text()).split('\n').filter((line) => line.startsWith('data: {'));
+      expect(data).toHaveLength(1);
+      return JSON.parse(data[0]!.slice('data: '.length)) as unknown;
+    };
+    const streamed = await events(sqlAnswers);
+    expect(streamed).toEqual(await events(pothosOnly));
+    expect(JSON.stringify(streamed)).toContain(owner);
+  });
+
   it('leaves to graphql-js what it cannot build, and errors', async () => {
     const ownerToken = await accountToken({ sub: owner });
     const fallbacks: [Request, string | undefined][] = [
