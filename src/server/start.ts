@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
-import { applyMigrationsInChild } from '../db/migrate-in-child.js';
+import { applyPendingMigrations } from '../db/migrate-in-child.js';
 import { connectPrisma, disconnectPrisma } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
 import { requireContentLength } from './body-limit.js';
@@ -41,7 +41,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 }
 
 async function serve(config: Config, logger: Logger, database: Database, tracing: Tracing | undefined): Promise<Server> {
-  const applied = await applyMigrationsInChild(database.url);
+  const applied = await applyPendingMigrations(database.url);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   connectPrisma(database.url, config.database);
   const adminPassword = config.adminPassword ?? generateAdminPassword();

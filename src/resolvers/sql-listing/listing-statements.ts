@@ -23,13 +23,9 @@ class Parameters {
 }
 
 // The orders and cursors of listInviteCodes and formatInviteCodeCursor, in SQL.
-const ORDER: Record<InviteCodeSort, { down: string; up: string; cursor: string }> = {
-  RECENT: {
-    down: 'c.created_at DESC, c.code DESC',
-    up: 'c.created_at, c.code',
-    cursor: `(extract(epoch FROM c.created_at) * 1000)::bigint || '::' || c.code`,
-  },
-  USAGE: { down: 'c.used_count DESC, c.code DESC', up: 'c.used_count, c.code', cursor: `c.used_count || '::' || c.code` },
+const ORDER: Record<InviteCodeSort, { down: string; cursor: string }> = {
+  RECENT: { down: 'c.created_at DESC, c.code DESC', cursor: `(extract(epoch FROM c.created_at) * 1000)::bigint || '::' || c.code` },
+  USAGE: { down: 'c.used_count DESC, c.code DESC', cursor: `c.used_count || '::' || c.code` },
 };
 
 /** inviteCodeWhere's conditions, on invite_code aliased c. */
