@@ -26,10 +26,18 @@ export interface InviteCodeFilter {
   createdBefore?: Date | null;
 }
 
+/** The filter, once its strings are known to be storable text; throws InvalidRequestError. */
+export function checkInviteCodeFilter(filter: InviteCodeFilter): InviteCodeFilter {
+  if (filter.forAccount != null) ensureText('filter.forAccount', filter.forAccount);
+  if (filter.createdBy != null) ensureText('filter.createdBy', filter.createdBy);
+  return filter;
+}
+
 export function inviteCodeWhere(db: Db, filter: InviteCodeFilter = {}): Prisma.InviteCodeWhereInput {
+  checkInviteCodeFilter(filter);
   const where: Prisma.InviteCodeWhereInput = {};
-  if (filter.forAccount != null) where.forAccount = ensureText('filter.forAccount', filter.forAccount);
-  if (filter.createdBy != null) where.createdBy = ensureText('filter.createdBy', filter.createdBy);
+  if (filter.forAccount != null) where.forAccount = filter.forAccount;
+  if (filter.createdBy != null) where.createdBy = filter.createdBy;
   if (filter.disabled != null) where.disabled = filter.disabled;
   if (filter.exhausted != null) {
     const available = db.inviteCode.fields.available;

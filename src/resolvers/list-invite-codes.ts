@@ -2,13 +2,22 @@ import type { Db } from '../db/prisma.js';
 import type { InviteCode, Prisma } from '../generated/prisma/client.js';
 import { ensureIntInRange } from './errors.js';
 import { parseInviteCodeCursor, type CursorPosition, type InviteCodeSort } from './invite-code-cursor.js';
-import { inviteCodeWhere, type InviteCodeFilter, type InviteCodeSelection } from './invite-code-query.js';
+import { checkInviteCodeFilter, inviteCodeWhere, type InviteCodeFilter, type InviteCodeSelection } from './invite-code-query.js';
 
+/** The listing's arguments as the client sent them. */
 export interface ListInviteCodesArgs {
-  sort: InviteCodeSort;
+  sort?: InviteCodeSort | null;
   filter?: InviteCodeFilter | null;
-  first: number;
+  first?: number | null;
   after?: string | null;
+}
+
+/** The listing's arguments, checked and with their defaults. */
+export interface ListingPage {
+  sort: InviteCodeSort;
+  filter: InviteCodeFilter;
+  first: number;
+  after?: CursorPosition;
 }
 
 export interface InviteCodePage {
@@ -24,18 +33,28 @@ const ORDER: Record<InviteCodeSort, Prisma.InviteCodeOrderByWithRelationInput[]>
   USAGE: [{ usedCount: 'desc' }, { code: 'desc' }],
 };
 
+/** Checks the listing's arguments (both ways of answering it use this); throws InvalidRequestError. */
+export function readListingArgs({ sort, filter, first, after }: ListInviteCodesArgs): ListingPage {
+  const order = sort ?? 'RECENT';
+  return {
+    sort: order,
+    filter: checkInviteCodeFilter(filter ?? {}),
+    first: ensureIntInRange('first', first ?? DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+    after: after == null ? undefined : parseInviteCodeCursor(order, after),
+  };
+}
+
 /**
  * One page of com.atproto.admin.getInviteCodes: keyset pagination, always descending. A page
  * after a cursor reads the rest of the cursor's tie group (same createdAt or use count, smaller
  * code) and then, if the page is not full, the rows below it: both are index range scans, so a
  * deep page costs as much as the first, however many codes share a use count.
  */
-export async function listInviteCodes(db: Db, args: ListInviteCodesArgs, selection: InviteCodeSelection): Promise<InviteCodePage> {
-  const first = ensureIntInRange('first', args.first, 1, MAX_PAGE_SIZE);
-  const position = args.after == null ? undefined : parseInviteCodeCursor(args.sort, args.after);
-  const where = inviteCodeWhere(db, args.filter ?? {});
+export async function listInviteCodes(db: Db, page: ListingPage, selection: InviteCodeSelection): Promise<InviteCodePage> {
+  const { first, after: position } = page;
+  const where = inviteCodeWhere(db, page.filter);
   const read = (bound: Prisma.InviteCodeWhereInput | undefined, take: number) =>
-    db.inviteCode.findMany({ ...selection, where: bound ? { AND: [where, bound] } : where, orderBy: ORDER[args.sort], take });
+    db.inviteCode.findMany({ ...selection, where: bound ? { AND: [where, bound] } : where, orderBy: ORDER[page.sort], take });
 
   let rows = await read(position && sameKeyAfter(position), first + 1);
   if (position && rows.length <= first) rows = [...rows, ...(await read(belowKey(position), first + 1 - rows.length))];

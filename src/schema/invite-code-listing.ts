@@ -2,8 +2,7 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { getPrisma } from '../db/prisma.js';
 import { countInviteCodes } from '../resolvers/count-invite-codes.js';
 import { formatInviteCodeCursor } from '../resolvers/invite-code-cursor.js';
-import type { InviteCodeFilter as Filter } from '../resolvers/invite-code-query.js';
-import { DEFAULT_PAGE_SIZE, listInviteCodes } from '../resolvers/list-invite-codes.js';
+import { listInviteCodes, readListingArgs } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
 import { InviteCode } from './invite-code.js';
 
@@ -62,9 +61,9 @@ builder.queryField('inviteCodes', (t) =>
     resolve: async (_root, args, context, info) => {
       const db = getPrisma();
       const selection = queryFromInfo({ context, info, path: ['edges', 'node'], typeName: 'InviteCode' });
-      const filter: Filter = args.filter ?? {};
-      const sort = args.sort ?? 'RECENT';
-      const page = await listInviteCodes(db, { sort, filter, first: args.first ?? DEFAULT_PAGE_SIZE, after: args.after }, selection);
+      const listing = readListingArgs(args);
+      const { sort, filter } = listing;
+      const page = await listInviteCodes(db, listing, selection);
       const edges = page.codes.map((code) => ({ cursor: formatInviteCodeCursor(sort, code), node: code }));
       const connection = {
         edges,

@@ -1,7 +1,7 @@
 import type { FieldNode } from 'graphql';
-import { ensureText } from '../errors.js';
 import type { CursorPosition, InviteCodeSort } from '../invite-code-cursor.js';
 import type { InviteCodeFilter } from '../invite-code-query.js';
+import type { ListingPage } from '../list-invite-codes.js';
 import type { Fragments } from './collect-fields.js';
 import { RawJson } from './raw-json.js';
 import { inviteCodeJson } from './invite-code-json.js';
@@ -28,11 +28,11 @@ const ORDER: Record<InviteCodeSort, { down: string; cursor: string }> = {
   USAGE: { down: 'c.used_count DESC, c.code DESC', cursor: `c.used_count || '::' || c.code` },
 };
 
-/** inviteCodeWhere's conditions, on invite_code aliased c. */
+/** inviteCodeWhere's conditions, on invite_code aliased c (the filter was checked by readListingArgs). */
 function filterConditions(filter: InviteCodeFilter, parameters: Parameters): string[] {
   const conditions: string[] = [];
-  if (filter.forAccount != null) conditions.push(`c.for_account = ${parameters.add(ensureText('filter.forAccount', filter.forAccount), 'text')}`);
-  if (filter.createdBy != null) conditions.push(`c.created_by = ${parameters.add(ensureText('filter.createdBy', filter.createdBy), 'text')}`);
+  if (filter.forAccount != null) conditions.push(`c.for_account = ${parameters.add(filter.forAccount, 'text')}`);
+  if (filter.createdBy != null) conditions.push(`c.created_by = ${parameters.add(filter.createdBy, 'text')}`);
   if (filter.disabled != null) conditions.push(filter.disabled ? 'c.disabled' : 'NOT c.disabled');
   if (filter.exhausted != null) conditions.push(filter.exhausted ? 'c.used_count >= c.available_uses' : 'c.used_count < c.available_uses');
   if (filter.createdAfter != null) conditions.push(`c.created_at >= ${parameters.add(filter.createdAfter.toISOString(), 'timestamptz')}`);
@@ -50,21 +50,13 @@ function keysetCondition(after: CursorPosition, parameters: Parameters): string 
 
 const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
 
-export interface InviteCodesPage {
-  sort: InviteCodeSort;
-  filter: InviteCodeFilter;
-  /** Validated page size. */
-  first: number;
-  after?: CursorPosition;
-}
-
 /**
  * inviteCodes as one statement. Postgres builds the edges' JSON in the client's shape, as one
  * aggregate over the page's rows (an aggregate at the top of the statement: nested inside a
  * json_build_object it costs Postgres twice as much); the few fields around it (pageInfo,
  * totalCount) are put together from the same row. Only what the selection needs is computed.
  */
-export function inviteCodesStatement(page: InviteCodesPage, nodes: readonly FieldNode[], fragments: Fragments): SqlAnswerStatement | undefined {
+export function inviteCodesStatement(page: ListingPage, nodes: readonly FieldNode[], fragments: Fragments): SqlAnswerStatement | undefined {
   const order = ORDER[page.sort];
   // A validated integer, written as a literal.
   const first = String(page.first);
@@ -76,7 +68,7 @@ export function inviteCodesStatement(page: InviteCodesPage, nodes: readonly Fiel
 
   const edgeFields = new Map<string, FieldCompiler<string>>([
     ['cursor', constant(order.cursor)],
-    ['node', (codeNodes, codeFragments) => inviteCodeJson('c', codeNodes, codeFragments)],
+    ['node', inviteCodeJson],
   ]);
   const pageInfoFields = new Map<string, FieldCompiler<RowValue>>([
     ['hasNextPage', () => ((countRows = true), (row) => Number(row.row_count) > page.first)],
@@ -126,7 +118,7 @@ export interface AccountCodes {
 /** accountInviteCodes as one statement: listAccountInviteCodes' rows, built as JSON by Postgres. */
 export function accountInviteCodesStatement({ account, includeUsed }: AccountCodes, nodes: readonly FieldNode[], fragments: Fragments): SqlAnswerStatement | undefined {
   const parameters = new Parameters();
-  const code = inviteCodeJson('c', nodes, fragments);
+  const code = inviteCodeJson(nodes, fragments);
   if (!code) return undefined;
   const conditions = filterConditions({ forAccount: account, disabled: false, exhausted: includeUsed ? null : false }, parameters);
   const text = `SELECT coalesce(json_agg(${code} ORDER BY c.created_at, c.code), '[]'::json) AS data FROM invite_code c ${where(conditions)}`;

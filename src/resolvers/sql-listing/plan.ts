@@ -11,10 +11,7 @@ import {
 } from 'graphql';
 import type { Caller } from '../../auth/credentials.js';
 import type { GraphQLContext } from '../../context.js';
-import { ensureIntInRange } from '../errors.js';
-import { parseInviteCodeCursor, type InviteCodeSort } from '../invite-code-cursor.js';
-import type { InviteCodeFilter } from '../invite-code-query.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../list-invite-codes.js';
+import { readListingArgs, type ListInviteCodesArgs } from '../list-invite-codes.js';
 import { collectFields, type Fragments } from './collect-fields.js';
 import { accountInviteCodesStatement, inviteCodesStatement, type SqlAnswerStatement } from './listing-statements.js';
 
@@ -33,10 +30,8 @@ const STATEMENTS = new Map<string, StatementFor>([
     'inviteCodes',
     (args, caller, nodes, fragments) => {
       if (caller.kind !== 'admin') return undefined;
-      const sort = (args.sort ?? 'RECENT') as InviteCodeSort;
-      const first = ensureIntInRange('first', (args.first as number | null | undefined) ?? DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-      const after = args.after == null ? undefined : parseInviteCodeCursor(sort, args.after as string);
-      return inviteCodesStatement({ sort, first, after, filter: (args.filter ?? {}) as InviteCodeFilter }, nodes, fragments);
+      // getArgumentValues coerced them to the schema's types: those of ListInviteCodesArgs.
+      return inviteCodesStatement(readListingArgs(args as ListInviteCodesArgs), nodes, fragments);
     },
   ],
   [
