@@ -124,11 +124,11 @@ describe('SQL answers', () => {
   it('leaves to graphql-js what it cannot build, and errors', async () => {
     const ownerToken = await accountToken({ sub: owner });
     const fallbacks: [Request, string | undefined][] = [
-      [{ query: `{ inviteCodes(first: 3) { edges { node { code usesConnection(first: 1) { totalCount } } } } }` }, undefined],
+      [{ query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code usesConnection(first: 1) { totalCount } } } } }` }, undefined],
       [{ query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code uses { inviteCode { code } } } } } }` }, undefined],
       [{ query: `query($all: Boolean!) { inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code @include(if: $all) } } } }`, variables: { all: true } }, undefined],
       [{ query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { ... on Node { id } } } } }` }, undefined],
-      [{ query: `{ a: inviteCodes(first: 1, filter: { forAccount: "${owner}" }) { totalCount } b: inviteCodes(first: 1) { edges { cursor } } }` }, undefined],
+      [{ query: `{ a: inviteCodes(first: 1, filter: { forAccount: "${owner}" }) { totalCount } b: inviteCodes(first: 1, filter: { forAccount: "${other}" }) { edges { cursor } } }` }, undefined],
       [{ query: `{ inviteCodes(first: 3) { totalCount } }`, authorization: ownerToken }, 'Forbidden'],
       [{ query: `{ accountInviteCodes(account: "${other}") { code } }`, authorization: ownerToken }, 'Forbidden'],
       [{ query: `{ inviteCodes(first: 0) { totalCount } }` }, 'InvalidRequest'],
