@@ -47,7 +47,7 @@ async function serve(url: string, poolSize: number, prepared: boolean): Promise<
 }
 
 /** Starts the baseline in a child process; it stops with the returned close(). */
-export async function startBaselineServer(url: string, poolSize: number, prepared = false): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startBaselineServer(url: string, poolSize: number, prepared = false): Promise<{ url: string; pid: number; close: () => Promise<void> }> {
   const args = [new URL(import.meta.url).pathname, url, String(poolSize), ...(prepared ? ['prepared'] : [])];
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     env: { ...process.env, NODE_ENV: 'production' },
@@ -60,6 +60,7 @@ export async function startBaselineServer(url: string, poolSize: number, prepare
   });
   return {
     url: serverUrl,
+    pid: child.pid!,
     close: async () => {
       child.kill('SIGTERM');
       await exited;

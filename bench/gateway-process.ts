@@ -19,8 +19,8 @@ async function productionNodeArgs(): Promise<string[]> {
   return args;
 }
 
-export async function startGatewayProcess(env: Record<string, string | undefined>): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(process.execPath, await productionNodeArgs(), {
+export async function startGatewayProcess(env: Record<string, string | undefined>, extraNodeArgs: string[] = []): Promise<GatewayProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, ...(await productionNodeArgs())], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,5 +1,5 @@
 // npm run bench -- [--scale 10000] [--seconds 10] [--rounds 3] [--connections 16,64] [--only q1,q3]
-//                  [--soak 300] [--startup] [--write]
+//                  [--soak 300] [--startup] [--write] [--profile DIR]
 // Measures the production gateway (compiled, NODE_ENV=production) against a Postgres with a
 // deterministic dataset; q1 also against a hand-written SQL baseline, in the same run.
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     soak: { type: 'string', default: '0' },
     startup: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
+    // Writes the gateway's CPU profile (node --cpu-prof) into DIR when it stops.
+    profile: { type: 'string' },
   },
 });
 const scale = Number(args.scale);
@@ -122,7 +124,7 @@ async function main() {
     console.log(`dataset: ${scale} codes ready in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
     if (spawnSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
 
-    const gateway = await startGatewayProcess({ DATABASE_URL: database.url, ADMIN_PASSWORD });
+    const gateway = await startGatewayProcess({ DATABASE_URL: database.url, ADMIN_PASSWORD }, args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : []);
     const baselines = [await startBaselineServer(database.url, POOL_SIZE), await startBaselineServer(database.url, POOL_SIZE, true)];
     const selected = operations(await deepUsageCursor(database.url)).filter(({ name }) => !args.only || args.only.split(',').some((only) => name.startsWith(only)));
 

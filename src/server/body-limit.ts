@@ -1,30 +1,30 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 
-/** Refuses (413) a request whose declared body is larger than `maxBytes`, before reading it. */
+const CONTENT_LENGTH = /^\d+$/;
+
+function refuse(status: number, message: string, headers: Record<string, string> = {}): Response {
+  const body = { errors: [{ message, extensions: { code: 'InvalidRequest' } }] };
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/**
+ * Refuses, before reading it, a POST body that does not declare its length (411: a chunked body
+ * could stream on past the limit), declares it badly (400) or declares more than `maxBytes`
+ * (413). Node's HTTP parser never reads past a declared Content-Length, so this replaces yoga's
+ * own limit (`maxRequestBodySize`), which counts the bytes of every body through a stream.
+ */
 export function useBodyLimit(maxBytes: number): Plugin {
   return {
     onRequest({ request, endResponse }) {
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length <= maxBytes) return;
-      const body = { errors: [{ message: `Request body is larger than ${maxBytes} bytes`, extensions: { code: 'InvalidRequest' } }] };
-      endResponse(new Response(JSON.stringify(body), { status: 413, headers: { 'content-type': 'application/json' } }));
+      if (request.method !== 'POST') return;
+      const length = request.headers.get('content-length');
+      if (length === null) {
+        endResponse(refuse(411, 'Send a Content-Length: chunked request bodies are not accepted', { connection: 'close' }));
+      } else if (!CONTENT_LENGTH.test(length)) {
+        endResponse(refuse(400, 'Content-Length is not a number of bytes'));
+      } else if (Number(length) > maxBytes) {
+        endResponse(refuse(413, `Request body is larger than ${maxBytes} bytes`));
+      }
     },
-  };
-}
-
-type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
-
-/**
- * The HTTP server's side of the body limit: a POST must declare its length, so that a chunked
- * body cannot stream past MAX_BODY_BYTES before anything is checked (411 otherwise).
- */
-export function requireContentLength(handler: NodeHandler): NodeHandler {
-  return (request, response) => {
-    if (request.method !== 'POST' || request.headers['content-length'] !== undefined) return handler(request, response);
-    const body = { errors: [{ message: 'Send a Content-Length: chunked request bodies are not accepted', extensions: { code: 'InvalidRequest' } }] };
-    response.writeHead(411, { 'content-type': 'application/json', connection: 'close' });
-    response.end(JSON.stringify(body));
-    request.resume();
   };
 }

@@ -85,6 +85,8 @@ export function createGateway({
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    // useBodyLimit (in useQueryLimits) enforces MAX_BODY_BYTES from the declared Content-Length.
+    maxRequestBodySize: false,
     // Browsers send the Authorization header explicitly; cookies and cached HTTP credentials
     // are never honoured cross-site.
     cors: {

@@ -5,7 +5,6 @@ import { openDatabase, type Database } from '../db/database.js';
 import { applyPendingMigrations } from '../db/migrate-in-child.js';
 import { connectPrisma, disconnectPrisma } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
-import { requireContentLength } from './body-limit.js';
 import { createGateway } from './gateway.js';
 import { otlpProcessor, startTracing, type Tracing } from './tracing.js';
 
@@ -46,7 +45,7 @@ async function serve(config: Config, logger: Logger, database: Database, tracing
   connectPrisma(database.url, config.database);
   const adminPassword = config.adminPassword ?? generateAdminPassword();
   const gateway = createGateway({ config, adminPassword, logger, authFailures: config.authFailures, tracerProvider: tracing?.provider });
-  const server = createServer(requireContentLength(gateway));
+  const server = createServer(gateway);
   await new Promise<void>((listening, failed) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       failed(error.code === 'EADDRINUSE' ? new Error(`PORT ${config.port} is already in use: choose another PORT`) : error),
