@@ -1,8 +1,11 @@
 // The floor for q1: one hand-written SQL statement (json_agg) over node:http and pg, answering
 // the same request in the same JSON shape as the gateway. It runs in a process of its own, as
-// the gateway does: `node --import tsx bench/baseline-server.ts <database url> <pool size> [prepared]`
-// prints its URL on stdout. With `prepared`, the statement is a named prepared statement, as the
-// gateway's are; without, it is sent as it is, each time.
+// the gateway does: `node --import tsx bench/baseline-server.ts <database url> <pool size> <style>`
+// prints its URL on stdout. Two styles:
+// - plain: the statement is sent as it is, each time, and pg parses the JSON that the response
+//   then stringifies again (pg's defaults: what a hand-written endpoint usually does);
+// - tight: a named prepared statement whose JSON goes into the response as Postgres' text, as
+//   the gateway's SQL answers do: the lowest floor.
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
@@ -21,17 +24,24 @@ FROM (
   FROM invite_code c ORDER BY c.created_at DESC, c.code DESC LIMIT $1
 ) AS page`;
 
-async function serve(url: string, poolSize: number, prepared: boolean): Promise<string> {
+export type BaselineStyle = 'plain' | 'tight';
+
+const asText = { getTypeParser: () => (value: string) => value };
+
+async function serve(url: string, poolSize: number, style: BaselineStyle): Promise<string> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       const { variables } = JSON.parse(body) as { variables?: { first?: number } };
-      pool.query<{ edges: unknown }>({ name: prepared ? 'q1' : undefined, text: Q1_SQL, values: [variables?.first ?? 50] }).then(
+      const values = [variables?.first ?? 50];
+      const query = style === 'tight' ? { name: 'q1', text: Q1_SQL, values, types: asText } : { text: Q1_SQL, values };
+      pool.query<{ edges: unknown }>(query).then(
         ({ rows }) => {
+          const edges = rows[0]!.edges;
           response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ data: { inviteCodes: { edges: rows[0]!.edges } } }));
+          response.end(style === 'tight' ? `{"data":{"inviteCodes":{"edges":${edges as string}}}}` : JSON.stringify({ data: { inviteCodes: { edges } } }));
         },
         () => {
           response.writeHead(500);
@@ -47,8 +57,8 @@ async function serve(url: string, poolSize: number, prepared: boolean): Promise<
 }
 
 /** Starts the baseline in a child process; it stops with the returned close(). */
-export async function startBaselineServer(url: string, poolSize: number, prepared = false): Promise<{ url: string; pid: number; close: () => Promise<void> }> {
-  const args = [new URL(import.meta.url).pathname, url, String(poolSize), ...(prepared ? ['prepared'] : [])];
+export async function startBaselineServer(url: string, poolSize: number, style: BaselineStyle): Promise<{ url: string; pid: number; close: () => Promise<void> }> {
+  const args = [new URL(import.meta.url).pathname, url, String(poolSize), style];
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -69,6 +79,6 @@ export async function startBaselineServer(url: string, poolSize: number, prepare
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
-  const [databaseUrl, poolSize, prepared] = process.argv.slice(2);
-  console.log(await serve(databaseUrl!, Number(poolSize), prepared === 'prepared'));
+  const [databaseUrl, poolSize, style] = process.argv.slice(2);
+  console.log(await serve(databaseUrl!, Number(poolSize), style === 'tight' ? 'tight' : 'plain'));
 }

@@ -5,6 +5,8 @@ export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  /** Mean latency in ms: autocannon's percentiles are whole milliseconds, the mean is finer. */
+  mean: number;
   requests: number;
   failures: number;
 }
@@ -20,6 +22,7 @@ export async function measure(url: string, headers: Record<string, string>, body
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    mean: result.latency.average,
     requests: result.requests.total,
     failures: result.non2xx + result.errors + result.timeouts,
   };

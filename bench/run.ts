@@ -1,17 +1,19 @@
-// npm run bench -- [--scale 10000] [--seconds 10] [--rounds 3] [--connections 16,64] [--only q1,q3]
-//                  [--soak 300] [--startup] [--write] [--profile DIR]
+// npm run bench -- [--scale 10000[,1000000]] [--seconds 10] [--rounds 3] [--connections 16,64]
+//                  [--only q1,q3] [--soak 300] [--startup] [--write] [--profile DIR]
 // Measures the production gateway (compiled, NODE_ENV=production) against a Postgres with a
-// deterministic dataset; q1 also against a hand-written SQL baseline, in the same run.
+// deterministic dataset; q1 also against hand-written SQL baselines, in the same run. Several
+// scales are measured side by side (a database and a gateway each, rounds interleaved), so that
+// their latencies compare within one run.
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { applyMigrations } from '../src/db/migrations.js';
 import { startBaselineServer } from './baseline-server.js';
 import { deepUsageCursor, loadDataset } from './dataset.js';
-import { startGatewayProcess, treeRssMb, waitForReady } from './gateway-process.js';
+import { processCpuMs, startGatewayProcess, treeRssMb, waitForReady, type GatewayProcess } from './gateway-process.js';
 import { measure, median, type LoadResult } from './load.js';
 import { operations, type Operation } from './operations.js';
 
@@ -30,7 +32,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
   },
 });
-const scale = Number(args.scale);
+const scaleList = args.scale.split(',').map(Number);
 const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
 const connectionCounts = args.connections.split(',').map(Number);
@@ -77,6 +79,15 @@ async function statementsPerRequest(dbUrl: string, url: string, operation: Opera
   }
 }
 
+/** The baselines must give the gateway's answer, or their floor would be for other work. */
+async function checkSameAnswers(gatewayUrl: string, baselineUrls: string[], body: string): Promise<void> {
+  const answer = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body }).then((response) => response.json());
+  const expected = await answer(gatewayUrl);
+  for (const url of baselineUrls) {
+    if (!isDeepStrictEqual(await answer(url), expected)) throw new Error(`the baseline at ${url} does not answer as the gateway does`);
+  }
+}
+
 function summarise(results: LoadResult[]): LoadResult {
   const failures = results.reduce((sum, result) => sum + result.failures, 0);
   if (failures) console.warn(`  ${failures} failed requests`);
@@ -84,81 +95,153 @@ function summarise(results: LoadResult[]): LoadResult {
     requestsPerSecond: median(results.map((result) => result.requestsPerSecond)),
     p50: median(results.map((result) => result.p50)),
     p99: median(results.map((result) => result.p99)),
+    mean: median(results.map((result) => result.mean)),
     requests: results.reduce((sum, result) => sum + result.requests, 0),
     failures,
   };
 }
 
-async function round(url: string, body: Operation['body'], connections: number): Promise<LoadResult> {
-  await measure(url, auth, body, connections, Number(args.warmup));
-  return measure(url, auth, body, connections, seconds);
+interface Server {
+  url: string;
+  pid: number;
+}
+
+type RoundResult = LoadResult & { cpuMsPerRequest: number };
+
+/** A warm-up, then a measured load; with the server's CPU time per request over the latter. */
+async function round(server: Server, body: Operation['body'], connections: number): Promise<RoundResult> {
+  await measure(server.url, auth, body, connections, Number(args.warmup));
+  const cpuBefore = await processCpuMs(server.pid);
+  const result = await measure(server.url, auth, body, connections, seconds);
+  return { ...result, cpuMsPerRequest: ((await processCpuMs(server.pid)) - cpuBefore) / result.requests };
 }
 
 /**
- * Rounds of the gateway and, when given, of baselines, interleaved (gateway, baselines, gateway,
- * ...) so that the machine's slow and fast moments fall on all of them; ratios are the median of
- * the per-round ratios.
+ * Rounds of several servers, interleaved (a, b, c, a, b, c, ...) so that the machine's slow and
+ * fast moments fall on all of them; comparisons are medians of per-round ratios.
  */
-async function compare(url: string, body: Operation['body'], connections: number, baselines: string[]) {
-  const gateway: LoadResult[] = [];
-  const floors: LoadResult[][] = baselines.map(() => []);
+async function interleaved(servers: { server: Server; body: Operation['body'] }[], connections: number): Promise<RoundResult[][]> {
+  const results = servers.map((): RoundResult[] => []);
   for (let index = 0; index < rounds; index++) {
-    gateway.push(await round(url, body, connections));
-    for (const [which, baseline] of baselines.entries()) floors[which]!.push(await round(baseline, body, connections));
+    for (const [which, { server, body }] of servers.entries()) results[which]!.push(await round(server, body, connections));
   }
-  return {
-    gateway: summarise(gateway),
-    floors: floors.map((results) => ({
-      ...summarise(results),
-      ratio: median(results.map((result, index) => gateway[index]!.requestsPerSecond / result.requestsPerSecond)),
-    })),
-  };
+  return results;
+}
+
+/** The median over rounds of `pick(a) / pick(b)`, a and b measured in the same round. */
+function ratio(a: RoundResult[], b: RoundResult[], pick: (result: RoundResult) => number): number {
+  return median(a.map((result, index) => pick(result) / pick(b[index]!)));
+}
+
+/** One dataset with its own gateway and, for q1, its own baselines. */
+interface Scale {
+  codes: number;
+  databaseUrl: string;
+  gateway: GatewayProcess;
+  baselines: (Server & { close: () => Promise<void> })[];
+  operations: Operation[];
+}
+
+/** With several scales, each gets a database of its own on the same server. */
+async function databaseFor(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function prepareScale(serverUrl: string, codes: number, ownDatabase: boolean, profile: boolean): Promise<Scale> {
+  const databaseUrl = ownDatabase ? await databaseFor(serverUrl, `bench_${codes}`) : serverUrl;
+  await applyMigrations(databaseUrl);
+  const loadStart = Date.now();
+  await loadDataset(databaseUrl, codes);
+  console.log(`dataset: ${codes} codes ready in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
+  const gateway = await startGatewayProcess({ DATABASE_URL: databaseUrl, ADMIN_PASSWORD }, profile && args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : []);
+  const baselines = [await startBaselineServer(databaseUrl, POOL_SIZE, 'plain'), await startBaselineServer(databaseUrl, POOL_SIZE, 'tight')];
+  const selected = operations(await deepUsageCursor(databaseUrl)).filter(({ name }) => !args.only || args.only.split(',').some((only) => name.startsWith(only)));
+  return { codes, databaseUrl, gateway, baselines, operations: selected };
+}
+
+const codesOf = (codes: number) => codes.toLocaleString('en');
+
+async function measureOperation(scales: Scale[], name: string): Promise<void> {
+  const operationOf = (scale: Scale) => scale.operations.find((operation) => operation.name === name)!;
+  const statements: (number | undefined)[] = [];
+  for (const scale of scales) {
+    const operation = operationOf(scale);
+    statements.push(await statementsPerRequest(scale.databaseUrl, scale.gateway.url, operation));
+    if (operation.baseline && typeof operation.body === 'string') await checkSameAnswers(scale.gateway.url, scale.baselines.map(({ url }) => url), operation.body);
+  }
+  const serversOf = (scale: Scale) => [scale.gateway, ...(operationOf(scale).baseline ? scale.baselines : [])];
+  for (const connections of connectionCounts) {
+    const participants = scales.flatMap((scale) => serversOf(scale).map((server) => ({ server, body: operationOf(scale).body })));
+    const results = await interleaved(participants, connections);
+    let next = 0;
+    const perScale = scales.map((scale) => results.slice(next, (next += serversOf(scale).length)));
+    for (const [index, scale] of scales.entries()) {
+      const [gateway, ...floors] = perScale[index]!;
+      const result = summarise(gateway!);
+      const cpu = median(gateway!.map((round) => round.cpuMsPerRequest));
+      const first = perScale[0]![0]!;
+      const growth =
+        scales.length > 1 ? ` ${index ? `${ratio(gateway!, first, (round) => round.p50).toFixed(2)}× / ${ratio(gateway!, first, (round) => round.mean).toFixed(2)}×` : ''} |` : '';
+      const floorColumns = floors.map((floor) => {
+        const summary = summarise(floor);
+        const floorCpu = median(floor.map((round) => round.cpuMsPerRequest));
+        return `${summary.requestsPerSecond.toFixed(0)} (${floorCpu.toFixed(2)}) | ${(100 * ratio(gateway!, floor, (round) => round.requestsPerSecond)).toFixed(0)}%`;
+      });
+      report(
+        `| ${codesOf(scale.codes)} | ${operationOf(scale).name}: ${operationOf(scale).description} | ${connections} | ${result.requestsPerSecond.toFixed(0)} | ` +
+          `${result.p50} | ${result.p99} | ${result.mean.toFixed(2)} |${growth} ${statements[index]?.toFixed(2) ?? 'n/a'} | ${cpu.toFixed(2)} | ` +
+          `${floorColumns.join(' | ') || ' | | |'} |`,
+      );
+    }
+  }
 }
 
 async function main() {
   const database = await openBenchDatabase();
+  const scales: Scale[] = [];
   try {
-    await applyMigrations(database.url);
-    const loadStart = Date.now();
-    await loadDataset(database.url, scale);
-    console.log(`dataset: ${scale} codes ready in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
     if (spawnSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+    for (const [index, codes] of scaleList.entries()) scales.push(await prepareScale(database.url, codes, scaleList.length > 1, index === 0));
 
-    const gateway = await startGatewayProcess({ DATABASE_URL: database.url, ADMIN_PASSWORD }, args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : []);
-    const baselines = [await startBaselineServer(database.url, POOL_SIZE), await startBaselineServer(database.url, POOL_SIZE, true)];
-    const selected = operations(await deepUsageCursor(database.url)).filter(({ name }) => !args.only || args.only.split(',').some((only) => name.startsWith(only)));
-
-    report(`### scale ${scale.toLocaleString('en')} codes`);
+    report(`### ${scaleList.map(codesOf).join(' and ')} codes`);
     report();
     report(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Postgres ${await serverVersion(database.url)} (${database.kind}).`);
     report(`Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`; ${rounds} rounds of ${seconds} s after ${args.warmup} s warm-up, medians.`);
     report();
+    const growthHeader = scaleList.length > 1 ? ` latency vs ${codesOf(scaleList[0]!)} codes (p50 / mean) |` : '';
     report(
-      '| operation | c | req/s | p50 ms | p99 ms | SQL statements/request | baseline req/s | gateway/baseline | prepared baseline req/s | gateway/prepared baseline |',
+      `| codes | operation | c | req/s | p50 ms | p99 ms | mean ms |${growthHeader} SQL statements/request | CPU ms/request | ` +
+        'baseline req/s (CPU ms/request) | gateway/baseline | tight baseline req/s (CPU ms/request) | gateway/tight baseline |',
     );
-    report('|---|---|---|---|---|---|---|---|---|---|');
-    for (const operation of selected) {
-      const statements = await statementsPerRequest(database.url, gateway.url, operation);
-      for (const connections of connectionCounts) {
-        const { gateway: result, floors } = await compare(gateway.url, operation.body, connections, operation.baseline ? baselines.map(({ url }) => url) : []);
-        const floorColumns = floors.map((floor) => `${floor.requestsPerSecond.toFixed(0)} | ${(100 * floor.ratio).toFixed(0)}%`);
-        report(
-          `| ${operation.name}: ${operation.description} | ${connections} | ${result.requestsPerSecond.toFixed(0)} | ${result.p50} | ${result.p99} | ` +
-            `${statements?.toFixed(2) ?? 'n/a'} | ${floorColumns.join(' | ') || ' | | |'} |`,
-        );
-      }
-    }
-    for (const baseline of baselines) await baseline.close();
+    report(`|${'---|'.repeat(scaleList.length > 1 ? 14 : 13)}`);
+    for (const { name } of scales[0]!.operations) await measureOperation(scales, name);
+    for (const scale of scales) for (const baseline of scale.baselines.splice(0)) await baseline.close();
 
-    if (Number(args.soak) > 0) await soak(gateway, selected.find(({ name }) => name === 'q1') ?? operations('')[0]!, Number(args.soak));
-    await gateway.stop();
+    const [first] = scales;
+    if (Number(args.soak) > 0) await soak(first!.gateway, first!.operations.find(({ name }) => name === 'q1') ?? operations('')[0]!, Number(args.soak));
+    for (const scale of scales.splice(0)) await scale.gateway.stop();
     if (args.startup && database.kind === 'embedded') await startupTimes();
   } finally {
+    for (const scale of scales) {
+      await scale.gateway.stop();
+      for (const baseline of scale.baselines) await baseline.close();
+    }
     await database.stop();
   }
   if (args.write) {
-    await writeFile(`bench/results-${scale}.md`, `${lines.join('\n')}\n`);
-    console.log(`wrote bench/results-${scale}.md`);
+    const file = `bench/results-${scaleList.join('-')}.md`;
+    await writeFile(file, `${lines.join('\n')}\n`);
+    console.log(`wrote ${file}`);
   }
 }
 

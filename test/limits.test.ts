@@ -60,6 +60,13 @@ describe('query limits', () => {
     expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
   });
 
+  it('refuse a Content-Length that is not a number of bytes with 400', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const response = await gateway.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1e2' }, body });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
+  });
+
   it('refuse a chunked body (no Content-Length) with 411, over HTTP', async () => {
     const server = createServer(gateway);
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
