@@ -11,8 +11,23 @@ export interface LoadResult {
   failures: number;
 }
 
-export async function measure(url: string, headers: Record<string, string>, body: string | (() => string), connections: number, seconds: number): Promise<LoadResult> {
-  const base = { url, connections, duration: seconds, method: 'POST' as const, headers: { 'content-type': 'application/json', ...headers } };
+/** `rate`, when given, caps the requests per second of all connections together (autocannon's overallRate). */
+export async function measure(
+  url: string,
+  headers: Record<string, string>,
+  body: string | (() => string),
+  connections: number,
+  seconds: number,
+  rate?: number,
+): Promise<LoadResult> {
+  const base = {
+    url,
+    connections,
+    duration: seconds,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(rate ? { overallRate: rate } : {}),
+  };
   const options =
     typeof body === 'string'
       ? { ...base, body }

@@ -1,5 +1,5 @@
 // npm run bench -- [--scale 10000[,1000000]] [--seconds 10] [--rounds 3] [--connections 16,64]
-//                  [--only q1,q3] [--soak 300] [--startup] [--write] [--profile DIR]
+//                  [--only q1,q3] [--soak 300] [--startup] [--write] [--profile DIR] [--rate 400]
 // Measures the production gateway (compiled, NODE_ENV=production) against a Postgres with a
 // deterministic dataset; q1 also against hand-written SQL baselines, in the same run. Several
 // scales are measured side by side (a database and a gateway each, rounds interleaved), so that
@@ -30,6 +30,9 @@ const { values: args } = parseArgs({
     write: { type: 'boolean', default: false },
     // Writes the gateway's CPU profile (node --cpu-prof) into DIR when it stops.
     profile: { type: 'string' },
+    // Caps the load at this many requests per second (all connections together): CPU time per
+    // request is then measured on a machine that is not saturated.
+    rate: { type: 'string' },
   },
 });
 const scaleList = args.scale.split(',').map(Number);
@@ -110,9 +113,10 @@ type RoundResult = LoadResult & { cpuMsPerRequest: number };
 
 /** A warm-up, then a measured load; with the server's CPU time per request over the latter. */
 async function round(server: Server, body: Operation['body'], connections: number): Promise<RoundResult> {
-  await measure(server.url, auth, body, connections, Number(args.warmup));
+  const rate = args.rate ? Number(args.rate) : undefined;
+  await measure(server.url, auth, body, connections, Number(args.warmup), rate);
   const cpuBefore = await processCpuMs(server.pid);
-  const result = await measure(server.url, auth, body, connections, seconds);
+  const result = await measure(server.url, auth, body, connections, seconds, rate);
   return { ...result, cpuMsPerRequest: ((await processCpuMs(server.pid)) - cpuBefore) / result.requests };
 }
 
