@@ -61,13 +61,13 @@ export async function waitForReady(url: string): Promise<void> {
   throw new Error('gateway never became ready');
 }
 
-/** Resident memory of a process and its descendants, in MB (Linux /proc). */
 /** CPU time (user and system) a process has used so far, in ms; /proc counts it in ticks of 10 ms (USER_HZ). */
 export async function processCpuMs(pid: number): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Resident memory of a process and its descendants, in MB (Linux /proc). */
 export async function treeRssMb(pid: number): Promise<number> {
   let total = 0;
   for (const id of await descendants(pid)) {

@@ -91,7 +91,7 @@ async function checkSameAnswers(gatewayUrl: string, baselineUrls: string[], body
   }
 }
 
-function summarise(results: LoadResult[]): LoadResult {
+function summarise(results: RoundResult[]): RoundResult {
   const failures = results.reduce((sum, result) => sum + result.failures, 0);
   if (failures) console.warn(`  ${failures} failed requests`);
   return {
@@ -99,6 +99,7 @@ function summarise(results: LoadResult[]): LoadResult {
     p50: median(results.map((result) => result.p50)),
     p99: median(results.map((result) => result.p99)),
     mean: median(results.map((result) => result.mean)),
+    cpuMsPerRequest: median(results.map((result) => result.cpuMsPerRequest)),
     requests: results.reduce((sum, result) => sum + result.requests, 0),
     failures,
   };
@@ -192,18 +193,16 @@ async function measureOperation(scales: Scale[], name: string): Promise<void> {
     for (const [index, scale] of scales.entries()) {
       const [gateway, ...floors] = perScale[index]!;
       const result = summarise(gateway!);
-      const cpu = median(gateway!.map((round) => round.cpuMsPerRequest));
       const first = perScale[0]![0]!;
       const growth =
         scales.length > 1 ? ` ${index ? `${ratio(gateway!, first, (round) => round.p50).toFixed(2)}× / ${ratio(gateway!, first, (round) => round.mean).toFixed(2)}×` : ''} |` : '';
       const floorColumns = floors.map((floor) => {
         const summary = summarise(floor);
-        const floorCpu = median(floor.map((round) => round.cpuMsPerRequest));
-        return `${summary.requestsPerSecond.toFixed(0)} (${floorCpu.toFixed(2)}) | ${(100 * ratio(gateway!, floor, (round) => round.requestsPerSecond)).toFixed(0)}%`;
+        return `${summary.requestsPerSecond.toFixed(0)} (${summary.cpuMsPerRequest.toFixed(2)}) | ${(100 * ratio(gateway!, floor, (round) => round.requestsPerSecond)).toFixed(0)}%`;
       });
       report(
         `| ${codesOf(scale.codes)} | ${operationOf(scale).name}: ${operationOf(scale).description} | ${connections} | ${result.requestsPerSecond.toFixed(0)} | ` +
-          `${result.p50} | ${result.p99} | ${result.mean.toFixed(2)} |${growth} ${statements[index]?.toFixed(2) ?? 'n/a'} | ${cpu.toFixed(2)} | ` +
+          `${result.p50} | ${result.p99} | ${result.mean.toFixed(2)} |${growth} ${statements[index]?.toFixed(2) ?? 'n/a'} | ${result.cpuMsPerRequest.toFixed(2)} | ` +
           `${floorColumns.join(' | ') || ' | | |'} |`,
       );
     }
@@ -229,12 +228,8 @@ async function main() {
     );
     report(`|${'---|'.repeat(scaleList.length > 1 ? 14 : 13)}`);
     for (const { name } of scales[0]!.operations) await measureOperation(scales, name);
-    for (const scale of scales) for (const baseline of scale.baselines.splice(0)) await baseline.close();
-
     const [first] = scales;
     if (Number(args.soak) > 0) await soak(first!.gateway, first!.operations.find(({ name }) => name === 'q1') ?? operations('')[0]!, Number(args.soak));
-    for (const scale of scales.splice(0)) await scale.gateway.stop();
-    if (args.startup && database.kind === 'embedded') await startupTimes();
   } finally {
     for (const scale of scales) {
       await scale.gateway.stop();
@@ -242,6 +237,7 @@ async function main() {
     }
     await database.stop();
   }
+  if (args.startup && database.kind === 'embedded') await startupTimes();
   if (args.write) {
     const file = `bench/results-${scaleList.join('-')}.md`;
     await writeFile(file, `${lines.join('\n')}\n`);
