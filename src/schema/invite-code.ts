@@ -6,11 +6,16 @@ import { listAccountInviteCodes } from '../resolvers/list-account-invite-codes.j
 import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
 
-/** Who invited whom is the admin's, and each owner's for their own codes. */
-const usesScopes = ({ forAccount }: { forAccount: string }) => ({ admin: true, account: forAccount });
+/**
+ * A code's state and uses are the admin's and its owner's. Another account (one that the code
+ * invited) sees only what identifies the code: id, code, forAccount, createdBy, createdAt.
+ */
+const ownerScopes = ({ forAccount }: { forAccount: string }) => ({ admin: true, account: forAccount });
 
 export const InviteCode = builder.prismaNode('InviteCode', {
-  description: 'An invite code: com.atproto.server.defs#inviteCode.',
+  description:
+    'An invite code: com.atproto.server.defs#inviteCode. An account sees its own codes whole; of a code it does not own ' +
+    '(the one that invited it) only id, code, forAccount, createdBy and createdAt.',
   id: { field: 'code', description: 'Relay global id of the code.' },
   // node(id) of an absent object is null, not an error.
   nullable: true,
@@ -18,9 +23,11 @@ export const InviteCode = builder.prismaNode('InviteCode', {
     code: t.exposeString('code', { description: 'The code itself (inviteCode.code), e.g. "pds-example-com-abc23-567xy".' }),
     available: t.exposeInt('available', {
       description: 'Total number of uses the code allows (inviteCode.available), not what is left: see `remaining`.',
+      authScopes: ownerScopes,
     }),
     disabled: t.exposeBoolean('disabled', {
       description: 'Whether the code was disabled (inviteCode.disabled). Disabled codes cannot be redeemed; disabling is permanent.',
+      authScopes: ownerScopes,
     }),
     forAccount: t.exposeString('forAccount', {
       description: 'The owner (inviteCode.forAccount): an account DID, or "admin" for codes with no owner.',
@@ -33,14 +40,14 @@ export const InviteCode = builder.prismaNode('InviteCode', {
       description:
         'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc). An account sees the uses of its own codes only.',
       query: { orderBy: USES_ORDER },
-      authScopes: usesScopes,
+      authScopes: ownerScopes,
     }),
     usesConnection: t.relatedConnection(
       'uses',
       {
         description: 'The uses as a Relay connection, in the order of `uses`. `first` defaults to 100 and must be 1..500; cursors are opaque.',
         cursor: 'usedBy',
-        authScopes: usesScopes,
+        authScopes: ownerScopes,
         totalCount: true,
         query: { orderBy: USES_ORDER },
         // Pothos clamps oversized pages silently; the contract rejects them instead.
@@ -63,10 +70,11 @@ export const InviteCode = builder.prismaNode('InviteCode', {
       },
       { name: 'InviteCodeUseEdge', description: 'A use of the code, with its cursor.' },
     ),
-    usedCount: t.exposeInt('usedCount', { description: 'How many times the code was used: the length of `uses`.' }),
+    usedCount: t.exposeInt('usedCount', { description: 'How many times the code was used: the length of `uses`.', authScopes: ownerScopes }),
     remaining: t.int({
       description: 'Uses left: max(available - usedCount, 0).',
-      select: { available: true, usedCount: true },
+      authScopes: ownerScopes,
+      select: { available: true, usedCount: true, forAccount: true },
       resolve: ({ available, usedCount }) => Math.max(available - usedCount, 0),
     }),
   }),
