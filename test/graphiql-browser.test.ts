@@ -14,8 +14,10 @@ const hasChromium = existsSync(CHROMIUM);
 describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
   const gateway = startTestGateway();
   let server: Server;
+  let prefilledServer: Server;
   let browser: Browser;
   let url = '';
+  let prefilledUrl = '';
 
   beforeAll(async () => {
     await createCodes(gateway, { codeCount: 3, useCount: 2 });
@@ -23,6 +25,11 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
     const address = server.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+    // As `npm start` serves it when it generated the admin password.
+    prefilledServer = createServer(startTestGateway({ prefillAdminHeader: true }));
+    await new Promise<void>((listening) => prefilledServer.listen(0, '127.0.0.1', listening));
+    const prefilledAddress = prefilledServer.address();
+    prefilledUrl = `http://127.0.0.1:${typeof prefilledAddress === 'object' && prefilledAddress ? prefilledAddress.port : 0}/graphql`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -32,7 +39,19 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise((closed) => server?.close(closed));
+    await new Promise((closed) => prefilledServer?.close(closed));
   });
+
+  it('with a generated password, runs the preloaded operation as admin at once', async () => {
+    const page = await browser.newPage();
+    await page.goto(prefilledUrl, { waitUntil: 'load' });
+    await page.getByRole('button', { name: /execute/i }).first().waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: /execute/i }).first().click();
+    const result = page.locator('.result-window, .graphiql-response').first();
+    await expect.poll(async () => (await result.innerText()).includes('"totalCount"'), { timeout: 20_000 }).toBe(true);
+    expect(await result.innerText()).not.toContain('AuthRequired');
+    await page.screenshot({ path: 'test-results/graphiql-prefilled.png' }).catch(() => undefined);
+  }, 60_000);
 
   it('runs the preloaded operation with the admin header and shows codes', async () => {
     const page = await browser.newPage();

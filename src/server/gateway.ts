@@ -5,6 +5,7 @@ import type { TracerProvider } from '@opentelemetry/api';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { adminAuthorization } from '../auth/admin-header.js';
 import { isAdminAuthorization, readCaller, type AuthSettings } from '../auth/credentials.js';
 import { AuthFailureLimiter } from '../auth/failure-limiter.js';
 import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
@@ -16,7 +17,8 @@ import { schema } from '../schema/index.js';
 import { useInvalidRequestCodes } from './argument-errors.js';
 import { clientAddress, useAuthRateLimit } from './auth-rate-limit.js';
 import { useErrorCodes } from './errors.js';
-import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.js';
+import { graphiqlOptions } from './graphiql.js';
+import { GraphiQLAssets } from './graphiql-assets.js';
 import { useQueryLimits } from './limits.js';
 import { loadTrustedDocuments } from './trusted-documents.js';
 import { GatewayMetrics } from './metrics.js';
@@ -34,6 +36,8 @@ export interface GatewayOptions {
     corsOrigins?: string[];
   };
   adminPassword: string;
+  /** The password was generated for this run: GraphiQL prefills its header for browsers on this machine. */
+  prefillAdminHeader?: boolean;
   logger: Logger;
   /** Replaces the CSPRNG code generator (tests use one that collides). */
   generateCode?: CodeGenerator;
@@ -70,6 +74,7 @@ function useTrustedDocuments() {
 export function createGateway({
   config,
   adminPassword,
+  prefillAdminHeader = false,
   logger,
   generateCode,
   authFailures = DEFAULT_AUTH_FAILURES,
@@ -80,6 +85,8 @@ export function createGateway({
   const metrics = new GatewayMetrics(poolStats);
   const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };
   const codeGenerator = generateCode ?? inviteCodeGenerator(config.serviceHostname);
+  const graphiqlAssets = new GraphiQLAssets();
+  const adminHeader = prefillAdminHeader ? adminAuthorization(adminPassword) : undefined;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -95,10 +102,9 @@ export function createGateway({
       allowedHeaders: ['content-type', 'accept', 'authorization', 'x-request-id', CSRF_HEADER],
       exposedHeaders: ['x-request-id'],
     },
-    graphiql: config.graphiql && { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
-    // GraphiQL with its assets inlined: it works offline, with no CDN. They weigh about 30 MB
-    // in memory, so they load when GraphiQL is first opened.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    graphiql: config.graphiql && ((request, serverContext) => graphiqlOptions(request, serverContext, adminHeader)),
+    // GraphiQL's assets come from this server (it works offline, with no CDN), compressed and cacheable.
+    renderGraphiQL: (options) => graphiqlAssets.page(options),
     logging: logger.child({ component: 'yoga' }),
     maskedErrors: {
       // Errors of execution were already mapped by useErrorCodes; this catches the rest.
@@ -116,6 +122,7 @@ export function createGateway({
       return { caller, requestId: requestIdOf(request), generateCode: codeGenerator };
     },
     plugins: [
+      ...(config.graphiql ? [graphiqlAssets.plugin()] : []),
       ...useQueryLimits(config.limits ?? DEFAULT_QUERY_LIMITS),
       useRequestId(),
       // A browser may not send a "simple" request (a GET, or a form's POST) without this header.

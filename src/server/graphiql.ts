@@ -1,15 +1,58 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { GraphiQLOptions } from 'graphql-yoga';
 
 const operation = (name: string) => readFileSync(new URL(`../../operations/${name}.graphql`, import.meta.url), 'utf8');
+const dashboard = `${operation('admin-invite-codes')}\n${operation('fragments')}`;
+
+// Short lines (at most 42 characters): the editor is narrow on a laptop screen, and this is
+// the first thing a new user reads.
+const SIGN_IN = `# invitegate: AT Protocol invite codes
+#
+# Sign in first: open "Headers" (below)
+# and paste the admin header printed by
+# \`npm start\`:
+#   { "Authorization": "Basic ..." }
+# Account token: \`npm run token -- <did>\`
+# Sample data: \`npm run db:seed\`
+# Run: ▶ or Ctrl-Enter
+`;
+
+const PREFILLED = `# invitegate: AT Protocol invite codes
+#
+# Signed in as admin: this run's header
+# is prefilled under "Headers" (shown to
+# browsers on this machine only).
+# Sample data: \`npm run db:seed\`
+# Run: ▶ or Ctrl-Enter
+`;
+
+/** The operation GraphiQL opens with: the admin dashboard's page from operations/. */
+export const GRAPHIQL_DEFAULT_QUERY = `${SIGN_IN}\n${dashboard}`;
 
 /**
- * The operation GraphiQL opens with: the admin dashboard's page from operations/, which runs
- * with its defaults (newest codes first) on seeded data.
+ * GraphiQL's options for one request. The admin header is prefilled only when `adminHeader` is
+ * given (a generated password) and the browser is on this machine: a loopback socket, and a
+ * loopback Host header, so that a web page rebinding its DNS name to 127.0.0.1 gets nothing.
  */
-export const GRAPHIQL_DEFAULT_QUERY = `# invitegate: AT Protocol invite codes over GraphQL.
-# Admin operations need the header printed at start-up; paste it into the Headers tab:
-#   { "Authorization": "Basic YWRtaW46..." }
-# then run AdminInviteCodes (npm run db:seed fills sample data).
+export function graphiqlOptions(request: Request, serverContext: unknown, adminHeader: string | undefined): GraphiQLOptions {
+  const socket = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress;
+  if (!adminHeader || !isLoopbackAddress(socket) || !isLoopbackHost(request.headers.get('host'))) {
+    return { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY };
+  }
+  return {
+    title: 'invitegate',
+    defaultQuery: `${PREFILLED}\n${dashboard}`,
+    headers: JSON.stringify({ Authorization: adminHeader }, null, 2),
+    defaultEditorToolsVisibility: 'headers',
+  };
+}
 
-${operation('admin-invite-codes')}
-${operation('fragments')}`;
+function isLoopbackAddress(address: string | undefined): boolean {
+  return !!address && (address === '::1' || /^(::ffff:)?127\./.test(address));
+}
+
+function isLoopbackHost(host: string | null): boolean {
+  const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
+  return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}

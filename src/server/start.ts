@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { adminAuthorization } from '../auth/admin-header.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { applyPendingMigrations } from '../db/migrate-in-child.js';
@@ -44,7 +45,15 @@ async function serve(config: Config, logger: Logger, database: Database, tracing
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   connectPrisma(database.url, config.database);
   const adminPassword = config.adminPassword ?? generateAdminPassword();
-  const gateway = createGateway({ config, adminPassword, logger, authFailures: config.authFailures, tracerProvider: tracing?.provider });
+  const generated = !config.adminPassword;
+  const gateway = createGateway({
+    config,
+    adminPassword,
+    prefillAdminHeader: generated,
+    logger,
+    authFailures: config.authFailures,
+    tracerProvider: tracing?.provider,
+  });
   const server = createServer(gateway);
   await new Promise<void>((listening, failed) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -52,7 +61,7 @@ async function serve(config: Config, logger: Logger, database: Database, tracing
     );
     server.listen(config.port, listening);
   });
-  if (!config.adminPassword) announceAdminPassword(adminPassword);
+  announceAdminHeader(generated ? adminPassword : undefined, portOf(server));
   return server;
 }
 
@@ -75,12 +84,21 @@ function generateAdminPassword(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** Printed once, on the terminal only: the password is never written to the log stream. */
-function announceAdminPassword(password: string): void {
-  const header = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+/**
+ * How to authenticate as the admin, on stderr (never the log stream). A generated password is
+ * printed with its header; one given in ADMIN_PASSWORD is not echoed (terminals and process
+ * supervisors keep their output): the message says how to build its header instead.
+ */
+function announceAdminHeader(generatedPassword: string | undefined, port: number): void {
+  const graphiql = `http://localhost:${port}/graphql`;
   process.stderr.write(
-    `\nADMIN_PASSWORD is not set; generated one for this run: ${password}\n` +
-      `GraphiQL headers: { "Authorization": "${header}" }\n\n`,
+    generatedPassword
+      ? `\nADMIN_PASSWORD is not set; generated one for this run: ${generatedPassword}\n` +
+          `GraphiQL headers: { "Authorization": "${adminAuthorization(generatedPassword)}" }\n` +
+          `(GraphiQL at ${graphiql} has them prefilled for browsers on this machine.)\n\n`
+      : '\nAdmin requests need { "Authorization": "Basic <base64 of admin:$ADMIN_PASSWORD>" }; in a shell:\n' +
+          `  echo "{ \\"Authorization\\": \\"Basic $(printf 'admin:%s' "$ADMIN_PASSWORD" | base64 -w0)\\" }"\n` +
+          `then paste the line into the Headers tab of GraphiQL at ${graphiql}\n\n`,
   );
 }
 
