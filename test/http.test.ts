@@ -18,8 +18,9 @@ describe('HTTP endpoints', () => {
     const html = await response.text();
     expect(html).toContain('invitegate');
     expect(html).toContain('AdminInviteCodes');
-    // Its assets are inlined: no CDN, so it works offline.
-    expect(html).not.toMatch(/<script[^>]+src=|unpkg\.com|jsdelivr/);
+    // Its assets come from this server: no CDN, so it works offline.
+    expect([...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]).every((link) => link?.startsWith('/graphiql/'))).toBe(true);
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr/);
   });
 
   it('preloads an operation that is valid against the schema', () => {
@@ -41,13 +42,14 @@ describe('HTTP endpoints', () => {
     const query = encodeURIComponent('{ __typename }');
     const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, { headers: { accept: 'application/json', authorization: adminAuth } });
     expect(get.status).toBe(403);
+    expect(await get.text()).toContain('needs the header \\"x-graphql-yoga-csrf: 1\\"');
     const form = await gateway.fetch('http://yoga/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: adminAuth },
       body: 'query=mutation%20%7B%20createInviteCode(input%3A%20%7BuseCount%3A%201%7D)%20%7B%20code%20%7D%20%7D',
     });
-    expect(form.status).toBe(403);
-    expect(((await form.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('Forbidden');
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
   });
 
   it('has /health and /ready', async () => {

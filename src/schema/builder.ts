@@ -36,7 +36,11 @@ export const builder = new SchemaBuilder<{
     }),
     unauthorizedError: (_parent, { caller }) => {
       if (caller.kind === 'anonymous') {
-        return new GraphQLError('Authentication required', { extensions: { code: 'AuthRequired' } });
+        return new GraphQLError(
+          'Authentication required: send "Authorization: Basic <base64 of admin:password>" as the admin, ' +
+            'or "Authorization: Bearer <access token>" as an account',
+          { extensions: { code: 'AuthRequired' } },
+        );
       }
       if (caller.kind === 'invalid') {
         return new GraphQLError(`Invalid credentials: ${caller.reason}`, { extensions: { code: 'AuthRequired' } });

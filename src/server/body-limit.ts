@@ -1,11 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
+import { refusal } from './request-hints.js';
 
 const CONTENT_LENGTH = /^\d+$/;
-
-function refuse(status: number, message: string, headers: Record<string, string> = {}): Response {
-  const body = { errors: [{ message, extensions: { code: 'InvalidRequest' } }] };
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-}
 
 /**
  * Refuses, before reading it, a POST body that does not declare its length (411: a chunked body
@@ -18,12 +14,14 @@ export function useBodyLimit(maxBytes: number): Plugin {
     onRequest({ request, endResponse }) {
       if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
-      if (length === null) {
-        endResponse(refuse(411, 'Send a Content-Length: chunked request bodies are not accepted', { connection: 'close' }));
+      if (length === null && request.headers.has('transfer-encoding')) {
+        endResponse(refusal(411, 'InvalidRequest', 'Send a Content-Length: chunked request bodies are not accepted', { connection: 'close' }));
+      } else if (length === null || length === '0') {
+        endResponse(refusal(400, 'InvalidRequest', 'The POST has no body: send JSON such as {"query":"{ __typename }"} with "Content-Type: application/json"'));
       } else if (!CONTENT_LENGTH.test(length)) {
-        endResponse(refuse(400, 'Content-Length is not a number of bytes'));
+        endResponse(refusal(400, 'InvalidRequest', 'Content-Length is not a number of bytes'));
       } else if (Number(length) > maxBytes) {
-        endResponse(refuse(413, `Request body is larger than ${maxBytes} bytes`));
+        endResponse(refusal(413, 'InvalidRequest', `Request body is larger than ${maxBytes} bytes`));
       }
     },
   };

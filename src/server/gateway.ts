@@ -24,6 +24,7 @@ import { loadTrustedDocuments } from './trusted-documents.js';
 import { GatewayMetrics } from './metrics.js';
 import { useMetricsEndpoint } from './metrics-endpoint.js';
 import { useRequestErrorCodes } from './request-errors.js';
+import { useRequestHints } from './request-hints.js';
 import { useRequestLog } from './request-log.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 import { useSqlAnswers } from './sql-answers.js';
@@ -125,6 +126,7 @@ export function createGateway({
       ...(config.graphiql ? [graphiqlAssets.plugin()] : []),
       ...useQueryLimits(config.limits ?? DEFAULT_QUERY_LIMITS),
       useRequestId(),
+      useRequestHints('/graphql', CSRF_HEADER),
       // A browser may not send a "simple" request (a GET, or a form's POST) without this header.
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       useAuthRateLimit(limiter),
