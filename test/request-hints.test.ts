@@ -45,7 +45,8 @@ describe('hints for requests that cannot run', () => {
   const query = '{"query":"{ __typename }"}';
 
   it('a POST without a JSON content type is told to add it', async () => {
-    for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-yoga-csrf': '1' }]) {
+    const cases: Record<string, string>[] = [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-yoga-csrf': '1' }];
+    for (const headers of cases) {
       const reply = await send('POST', headers, query);
       expect(reply).toMatchObject({ status: 415, reason: 'Unsupported Media Type', code: 'InvalidRequest' });
       expect(reply.message).toContain('"Content-Type: application/json"');
