@@ -1,0 +1,63 @@
+// The README's examples run as pasted: every GraphQL block, and every shell block that calls the
+// gateway with curl (the others install, start or benchmark), against the gateway on a real port.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { promisify } from 'node:util';
+import { parse, type OperationDefinitionNode } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, post, randomDid, startTestGateway } from './helpers/gateway.js';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const blocks = (language: string) =>
+  [...README.matchAll(/^\s*```(\w+)\n([\s\S]*?)^\s*```$/gm)].filter(([, info]) => info === language).map(([, , body]) => body!);
+const shellExamples = blocks('sh').filter((body) => /^\s*(\S+=\S*\s+)*(curl|gql)\b/m.test(body) && !/\bnpm\b/.test(body));
+const graphqlExamples = blocks('graphql');
+
+/** Values for an example's variables, by type: a fresh DID, say. */
+function variablesFor(query: string): Record<string, unknown> {
+  const operation = parse(query).definitions[0] as OperationDefinitionNode;
+  const values: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const type = definition.type.kind === 'NonNullType' ? definition.type.type : definition.type;
+    if (type.kind === 'NamedType' && type.name.value === 'Did') values[definition.variable.name.value] = randomDid();
+  }
+  return values;
+}
+
+describe('README examples', () => {
+  const gateway = startTestGateway();
+  const server: Server = createServer(gateway);
+  let base = '';
+
+  beforeAll(async () => {
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
+
+  it('has examples of both kinds', () => {
+    expect(shellExamples.length).toBeGreaterThanOrEqual(2);
+    expect(graphqlExamples.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(graphqlExamples.map((query) => [query.split('\n')[0], query]))('GraphQL: %s', async (_, query) => {
+    const result = await post(gateway, { query, variables: variablesFor(query!) });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toBeTruthy();
+  });
+
+  it.each(shellExamples.map((script) => [script.split('\n').find((line) => line.includes('localhost')), script]))('shell: %s', async (_, script) => {
+    const run = await promisify(execFile)('bash', ['-eo', 'pipefail', '-c', script!.replaceAll('http://localhost:4000', base)], {
+      env: { ...process.env, ADMIN_PASSWORD },
+    });
+    const answers = run.stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(answers.length).toBeGreaterThan(0);
+    for (const answer of answers) {
+      const { data, errors } = JSON.parse(answer) as { data?: unknown; errors?: unknown };
+      expect(errors, answer).toBeUndefined();
+      expect(data).toBeTruthy();
+    }
+  });
+});
