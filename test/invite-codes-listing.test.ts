@@ -70,10 +70,15 @@ describe('inviteCodes ordering and paging', () => {
   });
 
   it('hasNextPage is exact: a set of two full pages ends on the second', async () => {
-    const { codes, pages } = await pageThrough('RECENT', { forAccount: owner, exhausted: false, createdBy: 'admin' }, 1);
-    const exact = await pageThrough('RECENT', { forAccount: owner }, 53);
-    expect(exact.pages).toBe(1);
-    expect(pages).toBe(codes.length);
+    const account = randomDid();
+    const six = await createCodes(gateway, { forAccount: account, codeCount: 6 });
+    for (const sort of ['RECENT', 'USAGE'] as const) {
+      const twoFull = await pageThrough(sort, { forAccount: account }, 3);
+      expect(twoFull.pages).toBe(2);
+      expect([...twoFull.codes].sort()).toEqual([...six].sort());
+      expect((await pageThrough(sort, { forAccount: account }, 6)).pages).toBe(1);
+      expect((await pageThrough(sort, { forAccount: owner }, 53)).pages).toBe(1);
+    }
   });
 
   it('accepts a cursor built by hand in the PDS format', async () => {
