@@ -97,9 +97,14 @@ describe('values Postgres cannot hold', () => {
   it('draws values for every Datetime and cursor argument: InvalidRequest or data, never InternalServerError', async () => {
     const digits = fc.oneof(
       fc.constantFrom('0', '253402300799999', '253402300800000', '8640000000000000', '8640000000000001', '2147483647', '2147483648'),
+      // Around the end of year 9999 and of what a JavaScript Date holds.
+      fc.integer({ min: 253402300799000, max: 8640000000001000 }).map(String),
       fc.bigInt({ min: 0n, max: 10n ** 22n }).map(String),
     );
-    const listingCursor = fc.oneof(fc.tuple(digits, fc.string({ maxLength: 12 })).map(([n, c]) => `${n}::${c}`), fc.string({ maxLength: 30 }));
+    const listingCursor = fc.oneof(
+      { arbitrary: fc.tuple(digits, fc.string({ minLength: 1, maxLength: 12 })).map(([n, c]) => `${n}::${c}`), weight: 3 },
+      { arbitrary: fc.string({ maxLength: 30 }), weight: 1 },
+    );
     const pad = (n: number, width: number) => String(n).padStart(width, '0');
     const offset = fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`));
     const datetime = fc.oneof(
