@@ -111,7 +111,7 @@ describe('values Postgres cannot hold', () => {
       fc
         .tuple(fc.oneof(fc.constantFrom(0, 1, 9999), fc.integer({ min: 0, max: 9999 })), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), offset)
         .map(([y, mo, d, h, mi, s, tz]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${tz}`),
-      fc.date().map((date) => date.toISOString()),
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
       fc.string({ maxLength: 30 }),
     );
     const chunk = fc.tuple(fc.constantFrom('S', 'N', 'I', 'D', 'B', 'M', 'O', 'Z', 'T', 'J', 'X'), fc.oneof(fc.string({ maxLength: 12 }), fc.json({ maxDepth: 2 }), digits)).map(([tag, payload]) => `${tag}:${payload}`);
@@ -130,7 +130,7 @@ describe('values Postgres cannot hold', () => {
         expect(answer.status).toBeLessThan(500);
         for (const error of answer.errors ?? []) expect(error.extensions?.code).toBe('InvalidRequest');
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
-  });
+  }, 120_000);
 });
