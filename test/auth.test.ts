@@ -1,4 +1,5 @@
 // The contract's Auth section: admin Basic, account Bearer JWT, AuthRequired and Forbidden.
+import { SignJWT, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AdminInviteCodesDocument,
@@ -12,6 +13,11 @@ import { createCodes, redeem } from './helpers/fixtures.js';
 import { accountToken, ADMIN_PASSWORD, execute, JWT_SECRET, post, randomDid, startTestGateway } from './helpers/gateway.js';
 
 const gateway = startTestGateway();
+const now = () => Math.floor(Date.now() / 1000);
+/** A token with exactly these claims (accountToken only makes well-typed ones). */
+const signed = async (claims: Record<string, unknown>) =>
+  // Ill-typed claims on purpose: the cast lets a test send what JWTPayload forbids.
+  `Bearer ${await new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).sign(new TextEncoder().encode(JWT_SECRET))}`;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('auth', () => {
@@ -100,6 +106,24 @@ describe('auth', () => {
     const authorization = await accountToken({ sub: account, ...claims });
     const result = await execute(gateway, MyInviteCodesDocument, { account }, { authorization });
     expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');
+  });
+
+  it('takes scope and sub only as strings', async () => {
+    const claims = { scope: 'com.atproto.access', sub: account, iat: now(), exp: now() + 3600 };
+    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization: await signed(claims) })).errors).toBeUndefined();
+    for (const wrong of [{ scope: ['com.atproto.access'] }, { scope: { value: 'com.atproto.access' } }, { sub: [account] }]) {
+      const authorization = await signed({ ...claims, ...wrong });
+      const result = await execute(gateway, MyInviteCodesDocument, { account }, { authorization });
+      expect(result.errors?.[0]?.extensions?.code, JSON.stringify(wrong)).toBe('AuthRequired');
+    }
+  });
+
+  it('refuses a token issued more than a minute in the future, and allows a little clock skew', async () => {
+    const claims = { scope: 'com.atproto.access', sub: account, exp: now() + 3600 };
+    const ahead = await signed({ ...claims, iat: now() + 120 });
+    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization: ahead })).errors?.[0]?.extensions?.code).toBe('AuthRequired');
+    const skewed = await signed({ ...claims, iat: now() + 30 });
+    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization: skewed })).errors).toBeUndefined();
   });
 
   it('a garbled token is AuthRequired', async () => {

@@ -121,7 +121,7 @@ describe('inviteCodes arguments', () => {
     expect(result.statements).toEqual([]);
   });
 
-  it.each(['abc', '123', '::code', '123::', '1::a::b', 'x1::code', '-5::code', '1.5::code', ''])(
+  it.each(['abc', '123', '::code', '123::', '1::a::b', 'x1::code', '-5::code', '1.5::code', ' ', '::'])(
     'rejects the malformed cursor %j',
     async (after) => {
       for (const sort of ['RECENT', 'USAGE'] as const) {
@@ -132,6 +132,18 @@ describe('inviteCodes arguments', () => {
       }
     },
   );
+
+  it('takes after: "" as the first page, as the PDS does, on both execution paths', async () => {
+    const pothosOnly = startTestGateway({ sqlAnswers: false });
+    for (const sort of ['RECENT', 'USAGE'] as const) {
+      const firstPage = await ok(gateway, ListingCursorsDocument, { sort, filter: { forAccount: owner }, first: 5 });
+      for (const answering of [gateway, pothosOnly]) {
+        const empty = await ok(answering, ListingCursorsDocument, { sort, filter: { forAccount: owner }, first: 5, after: '' });
+        expect(empty).toEqual(firstPage);
+        expect(empty.inviteCodes.pageInfo.hasPreviousPage).toBe(false);
+      }
+    }
+  });
 
   it('rejects a RECENT cursor given to USAGE', async () => {
     const result = await execute(gateway, ListingCursorsDocument, { sort: 'USAGE', after: `${Date.now()}::some-code` });

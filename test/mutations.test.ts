@@ -255,6 +255,12 @@ describe('redeemInviteCode', () => {
     expect(inviteCode).toMatchObject({ usedCount: 1, remaining: 0 });
   });
 
+  it('refuses an empty code with the PDS message before any statement', async () => {
+    const result = await execute(gateway, RedeemInviteCodeDocument, { input: { code: '', usedBy: randomDid() } });
+    expect(result.errors).toEqual([expect.objectContaining({ message: 'No invite code provided', extensions: { code: 'InvalidInviteCode', reason: 'NOT_FOUND' } })]);
+    expect(result.statements).toEqual([]);
+  });
+
   it('rejects a code with a NUL character before any statement', async () => {
     const result = await execute(gateway, RedeemInviteCodeDocument, { input: { code: 'x\u0000', usedBy: randomDid() } });
     expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');

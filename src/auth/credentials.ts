@@ -20,6 +20,8 @@ export interface AuthSettings {
 
 const ACCESS_SCOPE = 'com.atproto.access';
 const ACCEPTED_TOKEN_TYPES = new Set(['at+jwt', 'JWT']);
+// Clocks of the issuer and of this gateway may differ a little; a token from further ahead is refused.
+const MAX_CLOCK_SKEW_SECONDS = 60;
 
 export async function readCaller(authorization: string | null, settings: AuthSettings): Promise<Caller> {
   if (!authorization) return { kind: 'anonymous' };
@@ -63,9 +65,14 @@ async function readBearer(token: string, settings: AuthSettings): Promise<Caller
     if (protectedHeader.typ !== undefined && !ACCEPTED_TOKEN_TYPES.has(protectedHeader.typ)) {
       return { kind: 'invalid', reason: `token type "${protectedHeader.typ}" is not an access token` };
     }
+    // jose has checked that iat, when present, is a number.
+    if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) {
+      return { kind: 'invalid', reason: 'token issued in the future' };
+    }
     const did = payload.sub;
     if (typeof did !== 'string' || !isValidDid(did)) return { kind: 'invalid', reason: 'token subject is not a DID' };
-    const scope = String(payload.scope);
+    const scope = payload.scope;
+    if (typeof scope !== 'string') return { kind: 'invalid', reason: 'token scope is not a string' };
     return scope === ACCESS_SCOPE ? { kind: 'account', did } : { kind: 'restricted', did, scope };
   } catch (error) {
     return { kind: 'invalid', reason: describeJwtError(error) };

@@ -40,6 +40,16 @@ export function ensureText(name: string, value: string): string {
   return value;
 }
 
+// Postgres timestamps, written as ISO text, hold the years 1 to 9999.
+const FIRST_STORABLE_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_STORABLE_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Whether Postgres can store and compare this time (false for an invalid Date). */
+export function isStorableTime(date: Date): boolean {
+  const time = date.getTime();
+  return time >= FIRST_STORABLE_TIME && time <= LAST_STORABLE_TIME;
+}
+
 /** Shortens a rejected value for an error message. */
 export function quote(value: string, max = 80): string {
   return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);

@@ -1,4 +1,4 @@
-import { ensureText, InvalidRequestError, quote } from './errors.js';
+import { ensureText, InvalidRequestError, isStorableTime, quote } from './errors.js';
 
 const MAX_USE_COUNT = 2_147_483_647; // the column is a Postgres integer
 
@@ -32,6 +32,6 @@ export function parseInviteCodeCursor(sort: InviteCodeSort, cursor: string): Cur
     return { sort, usedCount: value, code };
   }
   const createdAt = new Date(value);
-  if (Number.isNaN(createdAt.getTime())) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (time out of range)`);
+  if (!isStorableTime(createdAt)) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (time out of range)`);
   return { sort, createdAt, code };
 }

@@ -40,7 +40,8 @@ export function readListingArgs({ sort, filter, first, after }: ListInviteCodesA
     sort: order,
     filter: checkInviteCodeFilter(filter ?? {}),
     first: ensureIntInRange('first', first ?? DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
-    after: after == null ? undefined : parseInviteCodeCursor(order, after),
+    // As on the PDS, an empty cursor asks for the first page.
+    after: after == null || after === '' ? undefined : parseInviteCodeCursor(order, after),
   };
 }
 

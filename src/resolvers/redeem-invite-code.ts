@@ -8,8 +8,11 @@ import { insertInviteCodeUse, isInvited, isUniqueViolation, lockInviteCode } fro
 export type RedeemRefusal = 'NOT_FOUND' | 'DISABLED' | 'ALREADY_USED' | 'EXHAUSTED';
 
 export class InvalidInviteCodeError extends DomainError {
-  constructor(readonly reason: RedeemRefusal) {
-    super('InvalidInviteCode', 'Provided invite code not available', { reason });
+  constructor(
+    readonly reason: RedeemRefusal,
+    message = 'Provided invite code not available',
+  ) {
+    super('InvalidInviteCode', message, { reason });
   }
 }
 
@@ -33,6 +36,8 @@ const TRANSACTION_TIMING = { maxWait: 10_000, timeout: 15_000 };
  */
 export async function redeemInviteCode(db: Db, input: RedeemInviteCodeInput, options: RedeemOptions = {}): Promise<InviteCodeUse> {
   const { code, usedBy } = input;
+  // The PDS's words for an empty code.
+  if (code === '') throw new InvalidInviteCodeError('NOT_FOUND', 'No invite code provided');
   ensureText('code', code);
   ensureDid('usedBy', usedBy);
   const usedAt = (options.now ?? (() => new Date()))();

@@ -69,7 +69,7 @@ builder.queryField('inviteCodes', (t) =>
         edges,
         pageInfo: {
           hasNextPage: page.hasNextPage,
-          hasPreviousPage: args.after != null,
+          hasPreviousPage: listing.after !== undefined,
           startCursor: edges[0]?.cursor ?? null,
           endCursor: edges.at(-1)?.cursor ?? null,
         },

@@ -5,6 +5,7 @@ import { USES_ORDER } from '../resolvers/invite-code-query.js';
 import { listAccountInviteCodes } from '../resolvers/list-account-invite-codes.js';
 import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
+import { ensureUsesCursor } from './uses-cursor.js';
 
 /**
  * A code's state and uses are the admin's and its owner's. Another account (one that the code
@@ -50,8 +51,11 @@ export const InviteCode = builder.prismaNode('InviteCode', {
         authScopes: ownerScopes,
         totalCount: true,
         query: { orderBy: USES_ORDER },
-        // Pothos clamps oversized pages silently; the contract rejects them instead.
-        maxSize: ({ first, last }) => {
+        // Pothos clamps oversized pages silently; the contract rejects them instead. The plugin
+        // calls this before it decodes the cursor, so malformed cursors are refused here too.
+        maxSize: ({ first, last, after, before }) => {
+          ensureUsesCursor('after', after);
+          ensureUsesCursor('before', before);
           if (first != null) ensureIntInRange('first', first, 1, MAX_PAGE_SIZE);
           if (last != null) ensureIntInRange('last', last, 1, MAX_PAGE_SIZE);
           return MAX_PAGE_SIZE;

@@ -1,6 +1,6 @@
 import { ensureValidDatetime, ensureValidDid } from '@atproto/syntax';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
-import { quote } from '../resolvers/errors.js';
+import { isStorableTime, quote } from '../resolvers/errors.js';
 import { builder } from './builder.js';
 
 /** A scalar input that fails validation; the server names the argument in the final message. */
@@ -35,7 +35,14 @@ function validatedString(scalar: string, name: string, ensure: (value: string) =
 
 const parseDid = validatedString('Did', 'DID', ensureValidDid);
 const parseDatetimeString = validatedString('Datetime', 'datetime', ensureValidDatetime);
-const parseDatetime = (value: unknown): Date => new Date(parseDatetimeString(value));
+// A valid string can still fall outside what Postgres stores: "0001-01-01T00:00:00+05:00" is year 0 in UTC.
+function parseDatetime(value: unknown): Date {
+  const date = new Date(parseDatetimeString(value));
+  if (!isStorableTime(date)) {
+    throw new InvalidScalarError(`Invalid datetime ${quote(String(value))}: must be in the years 0001 to 9999 (UTC)`);
+  }
+  return date;
+}
 
 builder.scalarType('Did', {
   description: 'A DID (decentralized identifier), such as did:plc:ewvi7nxzyoun6zhxrhs64oiz. Inputs must pass ensureValidDid from @atproto/syntax.',

@@ -31,10 +31,13 @@ function toClientError(error: GraphQLError, context: GraphQLContext, logger: Log
   if (error.extensions.code) return error;
   const original = error.originalError;
   const at = { nodes: error.nodes ?? null, path: error.path ?? null };
-  if (!original) {
-    // graphql-js's own errors; those without a path concern the request (bad variables).
-    return error.path ? error : new GraphQLError(error.message, { ...at, extensions: { code: 'InvalidRequest' } });
+  // Without a path, graphql-js's errors concern the request: a variable it could not coerce
+  // (wrapping the scalar's own GraphQLError) or a required one that is missing. The executor's
+  // extensions (HTTP status 400) stay.
+  if (!error.path && (!original || original instanceof GraphQLError)) {
+    return new GraphQLError(error.message, { ...at, extensions: { ...error.extensions, code: 'InvalidRequest' } });
   }
+  if (!original) return error;
   if (original instanceof DomainError) {
     return new GraphQLError(original.message, { ...at, extensions: { code: original.code, ...original.extensions } });
   }
