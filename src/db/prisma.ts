@@ -9,6 +9,7 @@ let client: PrismaClient | undefined;
 let pool: pg.Pool | undefined;
 const tracer = trace.getTracer('invitegate');
 let onStatement: ((sql: string) => void) | undefined;
+let connectionErrors = 0;
 
 export interface PrismaOptions {
   /** Connections in the pool. */
@@ -19,6 +20,13 @@ export interface PrismaOptions {
   connectTimeoutMs?: number;
   /** Called with the SQL of every statement; tests use it to count statements per request. */
   onQuery?: (sql: string) => void;
+  /**
+   * Called once for each connection that pg reports broken: an idle one that Postgres (or a proxy)
+   * ended, or any whose socket failed. The pool drops it and opens another when needed. When
+   * Postgres ends a connection under a running statement, that statement fails instead. Without
+   * this option such errors go unreported, but they never crash the process.
+   */
+  onConnectionError?: (error: Error & { code?: string }) => void;
 }
 
 /** Creates the process-wide PrismaClient; the only place that constructs one. */
@@ -31,7 +39,10 @@ export function connectPrisma(connectionString: string, options: PrismaOptions =
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
   });
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  watchConnections(pool, options.onConnectionError);
+  // The pool is ended by disconnectPrisma, not by Prisma: Prisma disposes only an adapter it
+  // connected, which it never did in a gateway that served only hand-written statements.
+  const adapter = new PrismaPg(pool);
   onStatement = options.onQuery;
   if (options.onQuery) {
     const onQuery = options.onQuery;
@@ -88,15 +99,36 @@ export async function queryRow(text: string, values: unknown[]): Promise<Record<
   }
 }
 
-/** Connections of the pool: all, idle, and requests waiting for one. */
-export function poolStats(): { total: number; idle: number; waiting: number } | undefined {
-  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+/**
+ * An 'error' event without a listener kills the process. pg emits it on a connection that fails
+ * (in use or idle) and the pool re-emits an idle one's; Prisma's adapter listens only once Prisma
+ * has connected. Each connection gets a listener of its own from the start, reporting once.
+ */
+function watchConnections(target: pg.Pool, report: PrismaOptions['onConnectionError']): void {
+  target.on('connect', (connection) => {
+    let reported = false;
+    connection.on('error', (error) => {
+      if (reported) return;
+      reported = true;
+      connectionErrors++;
+      report?.(error);
+    });
+  });
+  // Already reported by the connection's own listener above.
+  target.on('error', () => {});
+}
+
+/** Connections of the pool (all, idle, requests waiting for one) and connections lost so far. */
+export function poolStats(): { total: number; idle: number; waiting: number; connectionErrors: number } | undefined {
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, connectionErrors };
 }
 
 export async function disconnectPrisma(): Promise<void> {
   const current = client;
+  const currentPool = pool;
   client = undefined;
   pool = undefined;
   onStatement = undefined;
   await current?.$disconnect();
+  await currentPool?.end();
 }

@@ -6,6 +6,8 @@ export interface PoolStats {
   total: number;
   idle: number;
   waiting: number;
+  /** Connections found broken since the process started. */
+  connectionErrors: number;
 }
 
 export interface RequestObservation {
@@ -58,6 +60,18 @@ export class GatewayMetrics {
         pool.set({ state: 'idle' }, stats.idle);
         pool.set({ state: 'busy' }, stats.total - stats.idle);
         pool.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
+    // Mirrors the process-wide count kept by the pool's listeners (src/db/prisma.ts).
+    let counted = 0;
+    const connectionErrors = new Counter({
+      name: 'invitegate_db_connection_errors_total',
+      help: 'Database connections found broken (ended by Postgres or a proxy while idle, or a failed socket); the pool opens others',
+      registers: [this.registry],
+      collect() {
+        const total = poolStats()?.connectionErrors ?? counted;
+        if (total > counted) connectionErrors.inc(total - counted);
+        counted = total;
       },
     });
   }

@@ -43,7 +43,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 async function serve(config: Config, logger: Logger, database: Database, tracing: Tracing | undefined): Promise<Server> {
   const applied = await applyPendingMigrations(database.url);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
-  connectPrisma(database.url, config.database);
+  connectPrisma(database.url, {
+    ...config.database,
+    // The code and message only: pg's error objects carry the connection, with its password.
+    onConnectionError: (error) =>
+      logger.warn({ component: 'db', code: error.code, error: error.message }, 'a database connection failed; the pool opens another when needed'),
+  });
   const adminPassword = config.adminPassword ?? generateAdminPassword();
   const generated = !config.adminPassword;
   const gateway = createGateway({
