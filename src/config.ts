@@ -1,3 +1,5 @@
+import proxyAddr from 'proxy-addr';
+
 /** Typed configuration: the only module that reads process.env. */
 export interface Config {
   port: number;
@@ -25,6 +27,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Failed admin logins per client before it is refused (429) for the rest of the window. */
   authFailures: { maxFailures: number; windowMs: number };
+  /** Proxies (addresses, CIDRs, or loopback/linklocal/uniquelocal) whose X-Forwarded-For hops are believed; empty: none. */
+  trustProxy: string[];
 }
 
 /** Bounds on an operation's shape, checked before it runs. */
@@ -69,6 +73,7 @@ export function readConfig(env: Env = process.env): Config {
     introspection: readBoolean(env, 'INTROSPECTION', true),
     trustedDocuments: readBoolean(env, 'TRUSTED_DOCUMENTS', false),
     corsOrigins: readOrigins(env, 'CORS_ORIGINS'),
+    trustProxy: readTrustedProxies(env, 'TRUST_PROXY'),
     logLevel: readLogLevel(env, 'LOG_LEVEL', 'info'),
     production: env.NODE_ENV === 'production',
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
@@ -146,6 +151,20 @@ function readOrigins(env: Env, name: string): string[] | undefined {
     if (!/^https?:\/\/[^\s/]+$/.test(origin)) throw new ConfigError(name, `expected "*" or comma-separated origins such as https://app.example.com, got "${origin}"`);
   }
   return origins;
+}
+
+function readTrustedProxies(env: Env, name: string): string[] {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return [];
+  const proxies = raw.split(',').map((proxy) => proxy.trim());
+  for (const proxy of proxies) {
+    try {
+      proxyAddr.compile(proxy);
+    } catch {
+      throw new ConfigError(name, `expected comma-separated proxy addresses or CIDRs (e.g. 10.0.0.5,10.1.0.0/16,loopback), got "${proxy}"`);
+    }
+  }
+  return proxies;
 }
 
 function readHttpUrl(env: Env, name: string): string | undefined {

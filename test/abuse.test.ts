@@ -1,6 +1,6 @@
 // Password guessing: repeated failed admin logins from one client are refused for a while.
 import { describe, expect, it } from 'vitest';
-import { AuthFailureLimiter } from '../src/auth/failure-limiter.js';
+import { MemoryFailureLimiter } from '../src/auth/memory-failure-limiter.js';
 import { AdminInviteCodesDocument } from './generated/operations.js';
 import { adminAuth, execute, startTestGateway } from './helpers/gateway.js';
 
@@ -25,17 +25,16 @@ describe('admin login failures', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('AuthRequired');
   });
 
-  it('are forgotten when the window ends', () => {
+  it('are forgotten when the window ends', async () => {
     let now = 1_000;
-    const limiter = new AuthFailureLimiter(2, 10_000, () => now);
-    limiter.recordFailure('10.0.0.1');
-    expect(limiter.retryAfterMs('10.0.0.1')).toBe(0);
-    limiter.recordFailure('10.0.0.1');
-    expect(limiter.retryAfterMs('10.0.0.1')).toBe(10_000);
-    expect(limiter.retryAfterMs('10.0.0.2')).toBe(0);
+    const limiter = new MemoryFailureLimiter(2, 10_000, { now: () => now });
+    const wrongGuess = () => false;
+    expect(await limiter.attempt('10.0.0.1', wrongGuess)).toEqual({ status: 'failed' });
+    expect(await limiter.attempt('10.0.0.1', wrongGuess)).toEqual({ status: 'failed' });
+    expect(await limiter.attempt('10.0.0.1', () => true)).toEqual({ status: 'locked', retryAfterMs: 10_000 });
+    expect(await limiter.attempt('10.0.0.2', () => true)).toEqual({ status: 'passed' });
     now += 10_000;
-    expect(limiter.retryAfterMs('10.0.0.1')).toBe(0);
-    limiter.recordFailure('10.0.0.1');
-    expect(limiter.retryAfterMs('10.0.0.1')).toBe(0);
+    expect(await limiter.attempt('10.0.0.1', wrongGuess)).toEqual({ status: 'failed' });
+    expect(await limiter.attempt('10.0.0.1', () => true)).toEqual({ status: 'passed' });
   });
 });

@@ -36,6 +36,11 @@ export async function readCaller(authorization: string | null, settings: AuthSet
   }
 }
 
+/** Whether an Authorization header uses the Basic scheme (the admin's, right or wrong). */
+export function isBasicAuthorization(authorization: string | null): boolean {
+  return /^\s*basic(\s|$)/i.test(authorization ?? '');
+}
+
 /** Whether an Authorization header carries the admin's Basic credentials. */
 export function isAdminAuthorization(authorization: string, adminPassword: string): boolean {
   const [scheme, credentials = ''] = authorization.trim().split(/\s+/, 2);

@@ -6,8 +6,8 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError } from 'graphql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { adminAuthorization } from '../auth/admin-header.js';
-import { isAdminAuthorization, readCaller, type AuthSettings } from '../auth/credentials.js';
-import { AuthFailureLimiter } from '../auth/failure-limiter.js';
+import type { AuthSettings } from '../auth/credentials.js';
+import { MemoryFailureLimiter } from '../auth/memory-failure-limiter.js';
 import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
 import type { GraphQLContext } from '../context.js';
 import { getPrisma, poolStats } from '../db/prisma.js';
@@ -15,7 +15,9 @@ import type { Logger } from '../logger.js';
 import { inviteCodeGenerator, type CodeGenerator } from '../resolvers/generate-invite-code.js';
 import { schema } from '../schema/index.js';
 import { useInvalidRequestCodes } from './argument-errors.js';
-import { clientAddress, useAuthRateLimit } from './auth-rate-limit.js';
+import { CredentialGuard, useAuthRateLimit } from './auth-rate-limit.js';
+import { clientReader } from './client-address.js';
+import { adminCredentialCheck } from './credential-checks.js';
 import { useErrorCodes } from './errors.js';
 import { graphiqlOptions } from './graphiql.js';
 import { GraphiQLAssets } from './graphiql-assets.js';
@@ -26,6 +28,7 @@ import { useMetricsEndpoint } from './metrics-endpoint.js';
 import { useRequestErrorCodes } from './request-errors.js';
 import { useRequestHints } from './request-hints.js';
 import { useRequestLog } from './request-log.js';
+import { requestCaller } from './request-caller.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 import { useSqlAnswers } from './sql-answers.js';
 
@@ -35,6 +38,8 @@ export interface GatewayOptions {
     metricsToken?: string;
     trustedDocuments?: boolean;
     corsOrigins?: string[];
+    /** Proxies whose X-Forwarded-For hops are believed (TRUST_PROXY); none: the socket's address. */
+    trustProxy?: readonly string[];
   };
   adminPassword: string;
   /** The password was generated for this run: GraphiQL prefills its header for browsers on this machine. */
@@ -43,7 +48,7 @@ export interface GatewayOptions {
   /** Replaces the CSPRNG code generator (tests use one that collides). */
   generateCode?: CodeGenerator;
   /** Failed admin logins per client before it is refused for the rest of the window. */
-  authFailures?: { maxFailures: number; windowMs: number };
+  authFailures?: { maxFailures: number; windowMs: number; maxClients?: number };
   /** When set, every operation gets an OpenTelemetry span from this provider. */
   tracerProvider?: TracerProvider;
   /** Answer the listing queries with one JSON-building SQL statement (default true); tests compare both ways. */
@@ -82,7 +87,8 @@ export function createGateway({
   tracerProvider,
   sqlAnswers = true,
 }: GatewayOptions): Gateway {
-  const limiter = new AuthFailureLimiter(authFailures.maxFailures, authFailures.windowMs);
+  const limiter = new MemoryFailureLimiter(authFailures.maxFailures, authFailures.windowMs, { maxClients: authFailures.maxClients });
+  const guard = new CredentialGuard(limiter, clientReader(config.trustProxy ?? []));
   const metrics = new GatewayMetrics(poolStats);
   const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };
   const codeGenerator = generateCode ?? inviteCodeGenerator(config.serviceHostname);
@@ -117,10 +123,7 @@ export function createGateway({
     },
     context: async (initial) => {
       const { request } = initial;
-      const authorization = request.headers.get('authorization');
-      const caller = await readCaller(authorization, auth);
-      if (caller.kind === 'invalid' && /^\s*basic\s/i.test(authorization ?? '')) limiter.recordFailure(clientAddress(initial));
-      return { caller, requestId: requestIdOf(request), generateCode: codeGenerator };
+      return { caller: await requestCaller(request, guard, auth), requestId: requestIdOf(request), generateCode: codeGenerator };
     },
     plugins: [
       ...(config.graphiql ? [graphiqlAssets.plugin()] : []),
@@ -129,12 +132,12 @@ export function createGateway({
       useRequestHints('/graphql', CSRF_HEADER),
       // A browser may not send a "simple" request (a GET, or a form's POST) without this header.
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
-      useAuthRateLimit(limiter),
+      useAuthRateLimit(guard, adminCredentialCheck(adminPassword, config.metricsToken)),
       useInvalidRequestCodes(),
       useRequestErrorCodes(),
       useErrorCodes(logger),
       useRequestLog(logger, metrics),
-      useMetricsEndpoint(metrics, config.metricsToken, (authorization) => isAdminAuthorization(authorization, adminPassword)),
+      useMetricsEndpoint(metrics, async (request) => (await guard.outcomeOf(request))?.status === 'passed'),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.trustedDocuments ? [useTrustedDocuments()] : []),
       ...(sqlAnswers ? [useSqlAnswers()] : []),

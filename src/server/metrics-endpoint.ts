@@ -1,19 +1,16 @@
 import type { Plugin } from 'graphql-yoga';
-import { sameSecret } from '../auth/same-secret.js';
 import type { GatewayMetrics } from './metrics.js';
 
 /**
  * GET /metrics in Prometheus' text format, for `Authorization: Bearer <METRICS_TOKEN>` when a
- * token is set, else for the admin (`isAdmin`): without credentials only the health endpoints
- * answer.
+ * token is set, else for the admin: without credentials only the health endpoints answer.
+ * `authorized` reads the outcome of the check useAuthRateLimit made (and counted) already.
  */
-export function useMetricsEndpoint(metrics: GatewayMetrics, token: string | undefined, isAdmin: (authorization: string) => boolean): Plugin {
+export function useMetricsEndpoint(metrics: GatewayMetrics, authorized: (request: Request) => Promise<boolean>): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== '/metrics') return;
-      const authorization = request.headers.get('authorization') ?? '';
-      const allowed = token ? sameSecret(authorization, `Bearer ${token}`) : isAdmin(authorization);
-      if (!allowed) {
+      if (!(await authorized(request))) {
         endResponse(new Response('metrics need credentials: the METRICS_TOKEN bearer token, or admin Basic auth when none is set\n', { status: 401 }));
         return;
       }
