@@ -5,6 +5,7 @@ import { USES_ORDER } from '../resolvers/invite-code-query.js';
 import { listAccountInviteCodes } from '../resolvers/list-account-invite-codes.js';
 import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
+import { pageComplexity, unboundedList } from './complexity.js';
 
 /** Who invited whom is the admin's, and each owner's for their own codes. */
 const usesScopes = ({ forAccount }: { forAccount: string }) => ({ admin: true, account: forAccount });
@@ -34,6 +35,7 @@ export const InviteCode = builder.prismaNode('InviteCode', {
         'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc). An account sees the uses of its own codes only.',
       query: { orderBy: USES_ORDER },
       authScopes: usesScopes,
+      complexity: unboundedList,
     }),
     usesConnection: t.relatedConnection(
       'uses',
@@ -43,6 +45,7 @@ export const InviteCode = builder.prismaNode('InviteCode', {
         authScopes: usesScopes,
         totalCount: true,
         query: { orderBy: USES_ORDER },
+        complexity: pageComplexity,
         // Pothos clamps oversized pages silently; the contract rejects them instead.
         maxSize: ({ first, last }) => {
           if (first != null) ensureIntInRange('first', first, 1, MAX_PAGE_SIZE);
@@ -94,6 +97,7 @@ builder.queryField('accountInviteCodes', (t) =>
     },
     skipTypeScopes: true,
     authScopes: (_root, { account }) => ({ admin: true, account }),
+    complexity: unboundedList,
     resolve: (query, _root, { account, includeUsed }) =>
       listAccountInviteCodes(getPrisma(), { account, includeUsed: includeUsed ?? true }, query),
   }),
