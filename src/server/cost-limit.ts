@@ -1,5 +1,5 @@
-import { createComplexityRule } from '@pothos/plugin-complexity';
-import { GraphQLError, validate, type ExecutionArgs } from 'graphql';
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import { getOperationAST, getVariableValues, GraphQLError, Kind, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { QUERY_TOO_COMPLEX } from './error-codes.js';
 
@@ -25,20 +25,16 @@ export function useCostLimit(maxCost: number): Plugin {
 }
 
 /**
- * The cost of the operation that will run; undefined when its variables cannot be coerced or
- * no operation matches, which execution then reports with its usual errors.
+ * The cost of the operation that will run; undefined when no operation matches or its variables
+ * cannot be coerced, which execution then reports with its usual errors.
  */
 function operationCost({ schema, document, operationName, variableValues, contextValue }: ExecutionArgs): number | undefined {
-  let cost: number | undefined;
-  const rule = createComplexityRule({
-    context: contextValue as object,
-    variableValues: variableValues ?? {},
-    operationName,
-    // Called once per measured operation (several only when no operationName picks one).
-    validate: ({ complexity }) => {
-      cost = Math.max(cost ?? 0, complexity);
-    },
-  });
-  validate(schema, document, [rule]);
-  return cost;
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return undefined;
+  const variables = variableValues ?? {};
+  if (getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors) return undefined;
+  // complexityFromQuery measures the first operation of a document: here, the one that will run.
+  const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
+  const selected: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
+  return complexityFromQuery(selected, { schema, ctx: contextValue as object, variables }).complexity;
 }
