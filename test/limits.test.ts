@@ -2,8 +2,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isObjectType, parse, print, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { post, startTestGateway } from './helpers/gateway.js';
+import { schema } from '../src/schema/index.js';
+import { createCodesOneByOne } from './helpers/fixtures.js';
+import { post, randomDid, startTestGateway } from './helpers/gateway.js';
 
 const gateway = startTestGateway();
 
@@ -14,17 +17,32 @@ function nested(rounds: number): string {
   return `{ inviteCode(code: "x") { ${selection} } }`;
 }
 
+/** Variables for each operation in operations/: the largest pages, and otherwise harmless values. */
+const OPERATION_VARIABLES: Record<string, Record<string, unknown>> = {
+  'admin-invite-codes.graphql': { sort: 'USAGE', first: 500 },
+  'create-invite-code.graphql': { input: { useCount: 1, forAccount: randomDid() } },
+  'create-invite-codes.graphql': { input: { codeCount: 2, useCount: 1, forAccounts: [randomDid(), randomDid()] } },
+  'disable-invite-codes.graphql': { input: { codes: ['no-such-code'] } },
+  'invite-code.graphql': { code: 'no-such-code', usesFirst: 500 },
+  'invited-by.graphql': { account: randomDid() },
+  'my-invite-codes.graphql': { account: randomDid(), includeUsed: true },
+  'node.graphql': { id: Buffer.from('InviteCode:no-such-code').toString('base64') },
+  'redeem-invite-code.graphql': { input: { code: 'no-such-code', usedBy: randomDid() } },
+};
+
 describe('query limits', () => {
-  it('let every operation in operations/ through', async () => {
-    const fragments = readFileSync(new URL('../operations/fragments.graphql', import.meta.url), 'utf8');
+  it('let every operation in operations/ run, with the largest pages', async () => {
+    const fragments = parse(readFileSync(new URL('../operations/fragments.graphql', import.meta.url), 'utf8')).definitions;
     const names = readdirSync(new URL('../operations/', import.meta.url)).filter((name) => name !== 'fragments.graphql');
-    expect(names.length).toBeGreaterThan(5);
+    expect(names.sort()).toEqual(Object.keys(OPERATION_VARIABLES).sort());
     for (const name of names) {
       const document = readFileSync(new URL(`../operations/${name}`, import.meta.url), 'utf8');
-      const query = document.includes('...') ? `${document}\n${fragments}` : document;
-      // Validation only: a bad variable answers InvalidRequest, never QueryTooComplex.
-      const result = await post(gateway, { query, variables: {} });
-      for (const error of result.errors ?? []) expect(error.extensions?.code, `${name}: ${error.message}`).not.toBe('QueryTooComplex');
+      // Only the fragments it spreads: an unused fragment makes the document invalid.
+      const used = fragments.filter((fragment) => 'name' in fragment && fragment.name && document.includes(`...${fragment.name.value}`));
+      const query = [document, ...used.map((fragment) => print(fragment))].join('\n');
+      // Valid variables, so that the cost is estimated and the operation runs.
+      const result = await post(gateway, { query, variables: OPERATION_VARIABLES[name] });
+      for (const error of result.errors ?? []) expect(error.extensions?.code, `${name}: ${error.message}`).toBe('InvalidInviteCode');
     }
   });
 
@@ -51,6 +69,57 @@ describe('query limits', () => {
     expect(tooBig.statements).toEqual([]);
     const small = await post(gateway, { query: `query($n: Int) ${nested}`, variables: { n: 5 } });
     expect(small.errors).toBeUndefined();
+  });
+
+  it('count the default of a variable as the page size, at every depth (issue: 500 ran where 100 was counted)', async () => {
+    const query =
+      'query($f: Int = 500, $g: Int = 500) { inviteCodes(first: $f) { edges { node { usesConnection(first: $g) { edges { node { usedBy } } } } } } }';
+    for (const variables of [{}, { f: 500 }, { g: 500 }]) {
+      const refused = await post(gateway, { query, variables });
+      expect(refused.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe('QueryTooComplex');
+      expect(refused.errors?.[0]?.message).toMatch(/^Query cost \d+ exceeds the limit of 50000/);
+      expect(refused.statements).toEqual([]);
+    }
+    const small = await post(gateway, { query, variables: { f: 5 } });
+    expect(small.errors).toBeUndefined();
+  });
+
+  it('count `last`, and a defaulted page under a list inside a single object', async () => {
+    const { codes: [code] } = await createCodesOneByOne(gateway, 1);
+    const query =
+      'query($code: String!, $l: Int = 500) { inviteCode(code: $code) { uses { inviteCode { usesConnection(last: $l) { edges { node { id usedBy usedAt inviteCode { code } } } } } } } }';
+    const refused = await post(gateway, { query, variables: { code } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('QueryTooComplex');
+    expect(refused.statements).toEqual([]);
+    const small = await post(gateway, { query, variables: { code, l: 10 } });
+    expect(small.errors).toBeUndefined();
+  });
+
+  it('refuse before the SQL answer of a listing too', async () => {
+    const uses = 'uses { id usedBy usedAt }';
+    const query = `query($f: Int = 500) { inviteCodes(first: $f) { edges { node { code a: ${uses} b: ${uses} } } } }`;
+    // A small page is answered by the listing's single statement...
+    const answered = await post(gateway, { query, variables: { f: 5 } });
+    expect(answered.errors).toBeUndefined();
+    expect(answered.statements).toHaveLength(1);
+    // ...and the default page, too costly, by nothing.
+    const refused = await post(gateway, { query, variables: {} });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('QueryTooComplex');
+    expect(refused.statements).toEqual([]);
+  });
+
+  it('have every field that takes first or last declare a page-sized cost', () => {
+    const paged = Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
+      .flatMap((type) => Object.values((type as GraphQLObjectType).getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })))
+      .filter(({ field }) => field.args.some((arg) => arg.name === 'first' || arg.name === 'last'));
+    expect(paged.map(({ name }) => name).sort()).toEqual(expect.arrayContaining(['InviteCode.usesConnection', 'Query.inviteCodes']));
+    for (const { name, field } of paged) {
+      const complexity = field.extensions.complexity;
+      expect(typeof complexity, name).toBe('function');
+      const multiplier = (args: object) => (complexity as (args: object) => { multiplier?: number })(args).multiplier;
+      expect([multiplier({}), multiplier({ first: 500 }), multiplier({ last: 7 })], name).toEqual([100, 500, 7]);
+    }
   });
 
   it('refuse bodies over MAX_BODY_BYTES with 413 before reading them', async () => {

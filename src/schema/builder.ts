@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
@@ -8,6 +9,7 @@ import { getPrisma } from '../db/prisma.js';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
+import { UNBOUNDED_LIST_ITEMS } from './complexity.js';
 import { decodeNodeId } from './node-id.js';
 
 export const builder = new SchemaBuilder<{
@@ -27,7 +29,7 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: ({ caller }) => ({
@@ -48,6 +50,12 @@ export const builder = new SchemaBuilder<{
       return new GraphQLError('Not allowed for these credentials', { extensions: { code: 'Forbidden' } });
     },
   },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: UNBOUNDED_LIST_ITEMS,
+    // Checked by server/cost-limit.ts before execution, which the SQL answers of listings skip.
+    disabled: true,
+  },
   prisma: {
     client: () => getPrisma(),
     dmmf: getDatamodel(),
@@ -63,7 +71,8 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeTypeOptions: { description: 'An object with a Relay global id: an InviteCode or an InviteCodeUse.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection stands.' },
-    edgesFieldOptions: { nullable: false, description: 'The items of this page, in order.' },
+    // The connection field multiplies by its page size (complexity.ts), not its edges.
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, in order.', complexity: { field: 1, multiplier: 1 } },
     nodeFieldOptions: { nullable: false, description: 'The item.' },
     cursorFieldOptions: { description: 'Pass it as `after` to get the items that follow this one.' },
     pageInfoFieldOptions: { description: 'Where this page stands.' },

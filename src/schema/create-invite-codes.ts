@@ -3,13 +3,14 @@ import { getPrisma } from '../db/prisma.js';
 import type { InviteCode as InviteCodeRow } from '../generated/prisma/client.js';
 import { ADMIN, createInviteCodes } from '../resolvers/create-invite-codes.js';
 import { builder } from './builder.js';
+import { unboundedList } from './complexity.js';
 import { InviteCode } from './invite-code.js';
 
 const AccountCodes = builder.objectRef<{ account: string; codes: InviteCodeRow[] }>('AccountCodes').implement({
   description: 'com.atproto.server.createInviteCodes#accountCodes: the codes made for one account.',
   fields: (t) => ({
     account: t.exposeString('account', { description: 'The owner DID, or "admin".' }),
-    codes: t.field({ type: [InviteCode], description: 'The new codes.', resolve: ({ codes }) => codes }),
+    codes: t.field({ type: [InviteCode], description: 'The new codes.', complexity: unboundedList, resolve: ({ codes }) => codes }),
   }),
 });
 

@@ -3,13 +3,14 @@ import { getPrisma } from '../db/prisma.js';
 import type { InviteCode as InviteCodeRow } from '../generated/prisma/client.js';
 import { disableInviteCodes } from '../resolvers/disable-invite-codes.js';
 import { builder } from './builder.js';
+import { unboundedList } from './complexity.js';
 import { InviteCode } from './invite-code.js';
 
 const DisableInviteCodesPayload = builder.objectRef<{ codes: InviteCodeRow[] }>('DisableInviteCodesPayload').implement({
   description: 'What admin.disableInviteCodes changed.',
   fields: (t) => ({
     disabledCount: t.int({ description: 'Codes this call changed from enabled to disabled.', resolve: ({ codes }) => codes.length }),
-    codes: t.field({ type: [InviteCode], description: 'Exactly those codes.', resolve: ({ codes }) => codes }),
+    codes: t.field({ type: [InviteCode], description: 'Exactly those codes.', complexity: unboundedList, resolve: ({ codes }) => codes }),
   }),
 });
 

@@ -4,6 +4,7 @@ import { countInviteCodes } from '../resolvers/count-invite-codes.js';
 import { formatInviteCodeCursor } from '../resolvers/invite-code-cursor.js';
 import { listInviteCodes, readListingArgs } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
+import { pageComplexity } from './complexity.js';
 import { InviteCode } from './invite-code.js';
 
 const InviteCodeSort = builder.enumType('InviteCodeSort', {
@@ -58,6 +59,7 @@ builder.queryField('inviteCodes', (t) =>
       first: t.arg.int({ description: 'Page size, 1..500; 100 when omitted.' }),
       after: t.arg.string({ description: 'endCursor of the previous page.' }),
     },
+    complexity: pageComplexity,
     resolve: async (_root, args, context, info) => {
       const db = getPrisma();
       const selection = queryFromInfo({ context, info, path: ['edges', 'node'], typeName: 'InviteCode' });

@@ -5,6 +5,7 @@ import { USES_ORDER } from '../resolvers/invite-code-query.js';
 import { listAccountInviteCodes } from '../resolvers/list-account-invite-codes.js';
 import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
+import { pageComplexity, unboundedList } from './complexity.js';
 import { ensureUsesCursor } from './uses-cursor.js';
 
 /**
@@ -42,6 +43,7 @@ export const InviteCode = builder.prismaNode('InviteCode', {
         'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc). An account sees the uses of its own codes only.',
       query: { orderBy: USES_ORDER },
       authScopes: ownerScopes,
+      complexity: unboundedList,
     }),
     usesConnection: t.relatedConnection(
       'uses',
@@ -51,6 +53,7 @@ export const InviteCode = builder.prismaNode('InviteCode', {
         authScopes: ownerScopes,
         totalCount: true,
         query: { orderBy: USES_ORDER },
+        complexity: pageComplexity,
         // Pothos clamps oversized pages silently; the contract rejects them instead. The plugin
         // calls this before it decodes the cursor, so malformed cursors are refused here too.
         maxSize: ({ first, last, after, before }) => {
@@ -106,6 +109,7 @@ builder.queryField('accountInviteCodes', (t) =>
     },
     skipTypeScopes: true,
     authScopes: (_root, { account }) => ({ admin: true, account }),
+    complexity: unboundedList,
     resolve: (query, _root, { account, includeUsed }) =>
       listAccountInviteCodes(getPrisma(), { account, includeUsed: includeUsed ?? true }, query),
   }),
