@@ -73,6 +73,31 @@ describe('hints for requests that cannot run', () => {
     expect(await send('GET', { 'x-graphql-yoga-csrf': '1' })).toMatchObject({ status: 200, message: '' });
   });
 
+  it('Basic credentials that are not base64 are told so, without echoing them', async () => {
+    const result = await post(gateway, { query: '{ inviteCode(code: "x") { code } }' }, 'Basic admin:not-encoded-secret');
+    expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');
+    expect(result.errors?.[0]?.message).toContain('must be the base64 of "admin:<password>"');
+    expect(result.errors?.[0]?.message).not.toContain('not-encoded-secret');
+    const wrong = await post(gateway, { query: '{ inviteCode(code: "x") { code } }' }, `Basic ${Buffer.from('admin:wrong').toString('base64')}`);
+    expect(wrong.errors?.[0]?.message).toBe('Invalid credentials: wrong admin credentials');
+  });
+
+  it('401 and 429 carry their reason phrases', async () => {
+    const locking = createServer(startTestGateway({ authFailures: { maxFailures: 1, windowMs: 60_000 } }));
+    await new Promise<void>((listening) => locking.listen(0, '127.0.0.1', listening));
+    const address = locking.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    try {
+      const wrong = { authorization: `Basic ${Buffer.from('admin:wrong').toString('base64')}` };
+      const metrics = await fetch(`${base}/metrics`, { headers: wrong });
+      expect([metrics.status, metrics.statusText]).toEqual([401, 'Unauthorized']);
+      const locked = await fetch(`${base}/metrics`, { headers: wrong });
+      expect([locked.status, locked.statusText]).toEqual([429, 'Too Many Requests']);
+    } finally {
+      await new Promise<void>((closed) => locking.close(() => closed()));
+    }
+  });
+
   it('AuthRequired names both schemes', async () => {
     const result = await post(gateway, { query: '{ inviteCode(code: "x") { code } }' }, null);
     expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');

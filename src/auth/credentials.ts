@@ -1,5 +1,6 @@
 import { isValidDid } from '@atproto/syntax';
 import { errors as joseErrors, jwtVerify } from 'jose';
+import { ACCESS_SCOPE } from './account-token.js';
 import { sameSecret } from './same-secret.js';
 
 /** Who is calling, as read from the Authorization header. */
@@ -18,7 +19,6 @@ export interface AuthSettings {
   jwtAudience: string | undefined;
 }
 
-const ACCESS_SCOPE = 'com.atproto.access';
 const ACCEPTED_TOKEN_TYPES = new Set(['at+jwt', 'JWT']);
 // Clocks of the issuer and of this gateway may differ a little; a token from further ahead is refused.
 const MAX_CLOCK_SKEW_SECONDS = 60;
@@ -47,6 +47,16 @@ export function isAdminAuthorization(authorization: string, adminPassword: strin
   return scheme?.toLowerCase() === 'basic' && readBasic(credentials, adminPassword).kind === 'admin';
 }
 
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Why Basic credentials were refused: not base64 at all (a common slip), or simply wrong. */
+export function basicFailureReason(authorization: string): string {
+  const credentials = authorization.trim().split(/\s+/, 2)[1] ?? '';
+  return BASE64.test(credentials)
+    ? 'wrong admin credentials'
+    : 'Basic credentials must be the base64 of "admin:<password>", e.g. Basic $(printf \'admin:%s\' "$ADMIN_PASSWORD" | base64)';
+}
+
 function readBasic(credentials: string, adminPassword: string): Caller {
   const decoded = Buffer.from(credentials, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
@@ -54,7 +64,7 @@ function readBasic(credentials: string, adminPassword: string): Caller {
   const password = decoded.slice(separator + 1);
   const passwordMatches = sameSecret(password, adminPassword);
   if (separator < 0 || user !== 'admin' || !passwordMatches) {
-    return { kind: 'invalid', reason: 'wrong admin credentials' };
+    return { kind: 'invalid', reason: basicFailureReason(`Basic ${credentials}`) };
   }
   return { kind: 'admin' };
 }

@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { AttemptOutcome, FailureLimiter } from '../auth/failure-limiter.js';
+import { refusal } from './request-hints.js';
 
 /** Which secret a request's credentials must match, if it carries any that this gateway checks. */
 export type CredentialCheck = (request: Request, url: URL) => (() => boolean) | undefined;
@@ -44,13 +45,8 @@ export function useAuthRateLimit(guard: CredentialGuard, credentialCheck: Creden
       if (!isRight) return;
       const outcome = await guard.check(request, serverContext, isRight);
       if (outcome.status !== 'locked') return;
-      const body = { errors: [{ message: LOCKED_MESSAGE, extensions: { code: 'RateLimited' } }] };
-      endResponse(
-        new Response(JSON.stringify(body), {
-          status: 429,
-          headers: { 'content-type': 'application/json', 'retry-after': String(Math.max(Math.ceil(outcome.retryAfterMs / 1000), 1)) },
-        }),
-      );
+      const retryAfter = String(Math.max(Math.ceil(outcome.retryAfterMs / 1000), 1));
+      endResponse(refusal(429, 'RateLimited', LOCKED_MESSAGE, { 'retry-after': retryAfter }));
     },
   };
 }

@@ -11,7 +11,7 @@ export function useMetricsEndpoint(metrics: GatewayMetrics, authorized: (request
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== '/metrics') return;
       if (!(await authorized(request))) {
-        endResponse(new Response('metrics need credentials: the METRICS_TOKEN bearer token, or admin Basic auth when none is set\n', { status: 401 }));
+        endResponse(new Response('metrics need credentials: the METRICS_TOKEN bearer token, or admin Basic auth when none is set\n', { status: 401, statusText: 'Unauthorized' }));
         return;
       }
       endResponse(new Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));

@@ -1,4 +1,4 @@
-import { isBasicAuthorization, readCaller, type AuthSettings, type Caller } from '../auth/credentials.js';
+import { basicFailureReason, isBasicAuthorization, readCaller, type AuthSettings, type Caller } from '../auth/credentials.js';
 import type { CredentialGuard } from './auth-rate-limit.js';
 
 /**
@@ -7,7 +7,7 @@ import type { CredentialGuard } from './auth-rate-limit.js';
  */
 export async function requestCaller(request: Request, guard: CredentialGuard, auth: AuthSettings): Promise<Caller> {
   const authorization = request.headers.get('authorization');
-  if (!isBasicAuthorization(authorization)) return readCaller(authorization, auth);
+  if (!authorization || !isBasicAuthorization(authorization)) return readCaller(authorization, auth);
   const outcome = await guard.outcomeOf(request);
-  return outcome?.status === 'passed' ? { kind: 'admin' } : { kind: 'invalid', reason: 'wrong admin credentials' };
+  return outcome?.status === 'passed' ? { kind: 'admin' } : { kind: 'invalid', reason: basicFailureReason(authorization) };
 }
