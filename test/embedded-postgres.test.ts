@@ -237,6 +237,23 @@ describe.skipIf(!asRoot)('as root, in a directory that the postgres user cannot 
     }
   }, 120_000);
 
+  it('where not even the copy can be reached, refuses with a message instead of an error event', async () => {
+    const closed = await scratchDir('invitegate-closed-');
+    const nativeDir = join(closed, 'native');
+    await symlink(join((await findPostgresBinaries(undefined)).postgres, '..', '..'), nativeDir);
+    const dataDir = await scratchDir('invitegate-nocopy-');
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = closed; // where the copy would go: as closed as the package
+    try {
+      await expect(startEmbeddedPostgres(dataDir, { nativeDir })).rejects.toThrow(
+        `can run neither ${nativeDir} nor its copy in ${closed}/invitegate-postgres-`,
+      );
+    } finally {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+    }
+  }, 60_000);
+
   it('with DATA_DIR there, npm start stops with one message that names the directory and the ways out', async () => {
     const closed = await scratchDir('invitegate-closed-');
     const dataDir = join(closed, 'project', '.data');
