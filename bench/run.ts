@@ -53,7 +53,8 @@ async function openBenchDatabase() {
   const embedded = await startEmbeddedPostgres('.data/bench', {
     settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200' },
   });
-  return { ...embedded, kind: 'embedded' };
+  // The superuser: the bench creates a database per scale and resets pg_stat_statements.
+  return { url: embedded.superuserUrl, stop: embedded.stop, kind: 'embedded' };
 }
 
 /** SQL statements per request, from pg_stat_statements over `count` sequential requests. */

@@ -25,5 +25,5 @@ runScript(() =>
     await mkdir(directory, { recursive: true });
     await writeFile(join(directory, 'migration.sql'), `${sql}\n`);
     console.log(`wrote ${join(directory, 'migration.sql')}`);
-  }),
+  }, { superuser: true }), // the diff replays the migrations in a shadow database it creates
 );

@@ -7,14 +7,14 @@ import { applyPendingMigrations, hasPendingMigrations } from '../src/db/migrate-
 
 describe('prisma/migrations', () => {
   it('agree with prisma/schema.prisma (else run `npm run db:migration -- <name>`)', async () => {
-    expect(await diffMigrationsToSchema(inject('databaseUrl'))).toBe('');
+    expect(await diffMigrationsToSchema(inject('superuserUrl'))).toBe('');
   });
 
   it('are found to disagree when schema.prisma changes', async () => {
     const schema = await readFile(SCHEMA_PATH, 'utf8');
     const changed = schema.replace('  disabled   Boolean', '  note       String?\n  disabled   Boolean');
     expect(changed).not.toBe(schema);
-    expect(await diffMigrationsToSchema(inject('databaseUrl'), changed)).toMatch(/ALTER TABLE "invite_code" ADD COLUMN\s+"note" TEXT/);
+    expect(await diffMigrationsToSchema(inject('superuserUrl'), changed)).toMatch(/ALTER TABLE "invite_code" ADD COLUMN\s+"note" TEXT/);
   });
 
   it('are all applied, and applying again changes nothing', async () => {

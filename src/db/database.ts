@@ -2,7 +2,10 @@ import type { Config } from '../config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface Database {
+  /** The gateway's connection (embedded: a role that owns the database, not a superuser). */
   url: string;
+  /** For tools that need more (a shadow database): the embedded superuser, else DATABASE_URL. */
+  superuserUrl: string;
   embedded: boolean;
   /** Stops the embedded Postgres, if this process started one. */
   stop(): Promise<void>;
@@ -17,16 +20,16 @@ export async function openDatabase(
   config: Config,
   { log = () => {}, exclusive = false }: { log?: (message: string) => void; exclusive?: boolean } = {},
 ): Promise<Database> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => {} };
+  if (config.databaseUrl) return { url: config.databaseUrl, superuserUrl: config.databaseUrl, embedded: false, stop: async () => {} };
   const embedded = await startEmbeddedPostgres(config.dataDir, { log, whenInUse: exclusive ? 'refuse' : 'attach' });
-  return { url: embedded.url, embedded: true, stop: embedded.stop };
+  return { ...embedded, embedded: true };
 }
 
-/** Runs `work` against the database, stopping an embedded Postgres afterwards. */
-export async function withDatabase<T>(config: Config, work: (url: string) => Promise<T>): Promise<T> {
+/** Runs `work` against the database (as its superuser if asked), stopping an embedded Postgres afterwards. */
+export async function withDatabase<T>(config: Config, work: (url: string) => Promise<T>, { superuser = false } = {}): Promise<T> {
   const database = await openDatabase(config);
   try {
-    return await work(database.url);
+    return await work(superuser ? database.superuserUrl : database.url);
   } finally {
     await database.stop();
   }

