@@ -128,7 +128,7 @@ export function createGateway({
       useMetricsEndpoint(metrics, config.metricsToken, (authorization) => isAdminAuthorization(authorization, adminPassword)),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.trustedDocuments ? [useTrustedDocuments()] : []),
-      ...(sqlAnswers ? [useSqlAnswers()] : []),
+      ...(sqlAnswers ? [useSqlAnswers(logger)] : []),
       // Operation spans only: variables and results may hold DIDs and codes.
       ...(tracerProvider ? [useOpenTelemetry({ resolvers: false, variables: false, result: false }, tracerProvider)] : []),
       useReadinessCheck({

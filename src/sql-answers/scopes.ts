@@ -1,0 +1,79 @@
+import { isThenable } from '@pothos/core';
+import { RequestCache } from '@pothos/plugin-scope-auth';
+import type { GraphQLField, GraphQLObjectType } from 'graphql';
+import type { GraphQLContext } from '../context.js';
+import { builder } from '../schema/builder.js';
+import { Refusal } from './refusal.js';
+
+/** Values that every row of a listing holds (the filter's equalities, such as forAccount). */
+export type Guaranteed = Readonly<Record<string, unknown>>;
+
+type ScopeMap = Parameters<RequestCache<never>['evaluateScopeMap']>[0];
+type ScopeOption = ScopeMap | ((...args: unknown[]) => unknown);
+
+/** The scope-auth options Pothos keeps on built types and fields (extensions.pothosOptions). */
+interface ScopeOptions {
+  authScopes?: ScopeOption;
+  grantScopes?: unknown;
+  runScopesOnType?: boolean;
+  skipTypeScopes?: boolean;
+  skipInterfaceScopes?: boolean;
+}
+
+const optionsOf = (owner: { extensions: Readonly<Record<string, unknown>> }) => (owner.extensions.pothosOptions ?? {}) as ScopeOptions;
+
+/**
+ * A stand-in for a parent row (or for `info`) handed to scope functions: it answers what every
+ * row holds and refuses anything else, so a scope that depends on another value of each row
+ * sends the query to graphql-js, which checks it row by row.
+ */
+function rowStandIn(values: Guaranteed, what: string): object {
+  const refuse = (key: string | symbol): never => {
+    throw new Refusal(`a scope reads ${what}.${String(key)}, which differs from row to row`);
+  };
+  return new Proxy(Object.create(null) as object, {
+    get: (_target, key) => (typeof key === 'string' && Object.hasOwn(values, key) ? values[key] : refuse(key)),
+    has: (_target, key) => refuse(key),
+    ownKeys: () => refuse('*'),
+    getOwnPropertyDescriptor: (_target, key) => refuse(key),
+  });
+}
+
+/**
+ * The schema's authScopes, evaluated as plugin-scope-auth evaluates them when it resolves a
+ * field (type scopes unless skipTypeScopes, interface scopes, the field's own; any-of maps,
+ * $any/$all, loaders), with the builder's scope initializer and the request's own scope cache.
+ */
+export class ScopeCheck {
+  private readonly cache: RequestCache<never>;
+
+  constructor(private readonly context: GraphQLContext) {
+    this.cache = RequestCache.fromContext(context, builder) as unknown as RequestCache<never>;
+    if (builder.options.scopeAuth?.runScopesOnType) throw new Refusal('runScopesOnType: type scopes run per object');
+  }
+
+  /** Throws Refusal unless the caller may read `field` of every row (each holding `guaranteed`). */
+  ensureAllowed(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>, guaranteed: Guaranteed, args: Record<string, unknown> = {}): void {
+    const typeOptions = optionsOf(type);
+    const fieldOptions = optionsOf(field);
+    const where = `${type.name}.${field.name}`;
+    if (typeOptions.grantScopes || fieldOptions.grantScopes) throw new Refusal(`${where}: grantScopes depend on the response path`);
+    if (typeOptions.runScopesOnType) throw new Refusal(`${type.name}: runScopesOnType`);
+    const parent = rowStandIn(guaranteed, type.name);
+    if (!fieldOptions.skipTypeScopes) this.ensure(typeOptions.authScopes, where, (scopes) => scopes(parent, this.context));
+    if (!fieldOptions.skipInterfaceScopes && !typeOptions.skipInterfaceScopes) {
+      for (const face of type.getInterfaces()) this.ensure(optionsOf(face).authScopes, where, (scopes) => scopes(parent, this.context));
+    }
+    const info = rowStandIn({}, 'info');
+    this.ensure(fieldOptions.authScopes, where, (scopes) => scopes(parent, args, this.context, info));
+  }
+
+  private ensure(scopes: ScopeOption | undefined, where: string, call: (scopes: (...args: unknown[]) => unknown) => unknown): void {
+    if (scopes === undefined) return;
+    const map = typeof scopes === 'function' ? call(scopes) : scopes;
+    if (isThenable(map)) throw new Refusal(`${where}: asynchronous scopes`);
+    const failure = this.cache.evaluateScopeMap(map as ScopeMap);
+    if (isThenable(failure)) throw new Refusal(`${where}: asynchronous scopes`);
+    if (failure) throw new Refusal(`${where}: not allowed to this caller`);
+  }
+}
