@@ -44,6 +44,8 @@ export function objectJson(type: GraphQLObjectType, nodes: readonly FieldNode[],
   const model = modelOf(type);
   return jsonObject(type.name, nodes, compilation.fragments, (name, merged) => {
     const field = type.getFields()[name]!; // the document was validated against this schema
+    // Defaults of arguments are not read here: such a field is left to graphql-js.
+    if (field.args.length) throw new Refusal(`${type.name}.${name} takes arguments`);
     compilation.scopes.ensureAllowed(type, field, guaranteed);
     return fieldSql(type, model, field, alias, merged, compilation);
   });
