@@ -24,8 +24,15 @@ function runtimeModel(model: string): { dbName?: string | null; fields: readonly
   return found as { dbName?: string | null; fields: readonly RuntimeField[] };
 }
 
+const scalars = new Map<string, Map<string, RuntimeField>>();
+
 function scalar(model: string, field: string): RuntimeField {
-  const found = runtimeModel(model).fields.find(({ name, kind }) => name === field && kind !== 'object');
+  let fields = scalars.get(model);
+  if (!fields) {
+    fields = new Map(runtimeModel(model).fields.filter(({ kind }) => kind !== 'object').map((found) => [found.name, found]));
+    scalars.set(model, fields);
+  }
+  const found = fields.get(field);
   if (!found) throw new Error(`no scalar field ${model}.${field}`);
   return found;
 }

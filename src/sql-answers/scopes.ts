@@ -22,22 +22,28 @@ interface ScopeOptions {
 
 const optionsOf = (owner: { extensions: Readonly<Record<string, unknown>> }) => (owner.extensions.pothosOptions ?? {}) as ScopeOptions;
 
+interface StandIn {
+  values: Guaranteed;
+  what: string;
+}
+
+function refuse({ what }: StandIn, key: string | symbol): never {
+  throw new Refusal(`a scope reads ${what}.${String(key)}, which differs from row to row`);
+}
+
 /**
  * A stand-in for a parent row (or for `info`) handed to scope functions: it answers what every
  * row holds and refuses anything else, so a scope that depends on another value of each row
  * sends the query to graphql-js, which checks it row by row.
  */
-function rowStandIn(values: Guaranteed, what: string): object {
-  const refuse = (key: string | symbol): never => {
-    throw new Refusal(`a scope reads ${what}.${String(key)}, which differs from row to row`);
-  };
-  return new Proxy(Object.create(null) as object, {
-    get: (_target, key) => (typeof key === 'string' && Object.hasOwn(values, key) ? values[key] : refuse(key)),
-    has: (_target, key) => refuse(key),
-    ownKeys: () => refuse('*'),
-    getOwnPropertyDescriptor: (_target, key) => refuse(key),
-  });
-}
+const STAND_IN: ProxyHandler<StandIn> = {
+  get: (target, key) => (typeof key === 'string' && Object.hasOwn(target.values, key) ? target.values[key] : refuse(target, key)),
+  has: refuse,
+  ownKeys: (target) => refuse(target, '*'),
+  getOwnPropertyDescriptor: refuse,
+};
+
+const NO_INFO = new Proxy({ values: {}, what: 'info' }, STAND_IN);
 
 /**
  * The schema's authScopes, evaluated as plugin-scope-auth evaluates them when it resolves a
@@ -56,24 +62,24 @@ export class ScopeCheck {
   ensureAllowed(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>, guaranteed: Guaranteed, args: Record<string, unknown> = {}): void {
     const typeOptions = optionsOf(type);
     const fieldOptions = optionsOf(field);
-    const where = `${type.name}.${field.name}`;
-    if (typeOptions.grantScopes || fieldOptions.grantScopes) throw new Refusal(`${where}: grantScopes depend on the response path`);
+    if (typeOptions.grantScopes || fieldOptions.grantScopes) throw new Refusal(`${type.name}.${field.name}: grantScopes depend on the response path`);
     if (typeOptions.runScopesOnType) throw new Refusal(`${type.name}: runScopesOnType`);
-    const parent = rowStandIn(guaranteed, type.name);
-    if (!fieldOptions.skipTypeScopes) this.ensure(typeOptions.authScopes, where, (scopes) => scopes(parent, this.context));
-    if (!fieldOptions.skipInterfaceScopes && !typeOptions.skipInterfaceScopes) {
-      for (const face of type.getInterfaces()) this.ensure(optionsOf(face).authScopes, where, (scopes) => scopes(parent, this.context));
-    }
-    const info = rowStandIn({}, 'info');
-    this.ensure(fieldOptions.authScopes, where, (scopes) => scopes(parent, args, this.context, info));
+    const typeScopes = fieldOptions.skipTypeScopes ? undefined : typeOptions.authScopes;
+    const interfaces = fieldOptions.skipInterfaceScopes || typeOptions.skipInterfaceScopes ? [] : type.getInterfaces();
+    const faceScopes = interfaces.map((face) => optionsOf(face).authScopes).filter((scopes) => scopes !== undefined);
+    if (typeScopes === undefined && fieldOptions.authScopes === undefined && faceScopes.length === 0) return;
+    const parent = new Proxy({ values: guaranteed, what: type.name }, STAND_IN);
+    for (const scopes of [typeScopes, ...faceScopes]) this.ensure(type, field, typeof scopes === 'function' ? scopes(parent, this.context) : scopes);
+    const scopes = fieldOptions.authScopes;
+    this.ensure(type, field, typeof scopes === 'function' ? scopes(parent, args, this.context, NO_INFO) : scopes);
   }
 
-  private ensure(scopes: ScopeOption | undefined, where: string, call: (scopes: (...args: unknown[]) => unknown) => unknown): void {
-    if (scopes === undefined) return;
-    const map = typeof scopes === 'function' ? call(scopes) : scopes;
-    if (isThenable(map)) throw new Refusal(`${where}: asynchronous scopes`);
+  private ensure(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>, map: unknown): void {
+    if (map === undefined) return;
+    const where = () => `${type.name}.${field.name}`;
+    if (isThenable(map)) throw new Refusal(`${where()}: asynchronous scopes`);
     const failure = this.cache.evaluateScopeMap(map as ScopeMap);
-    if (isThenable(failure)) throw new Refusal(`${where}: asynchronous scopes`);
-    if (failure) throw new Refusal(`${where}: not allowed to this caller`);
+    if (isThenable(failure)) throw new Refusal(`${where()}: asynchronous scopes`);
+    if (failure) throw new Refusal(`${where()}: not allowed to this caller`);
   }
 }
