@@ -2,7 +2,7 @@
 // tests walk the schema: every field a listing can reach, every InviteCodeFilter field and every
 // InviteCodeSort value is answered by one statement or explicitly marked as left to graphql-js,
 // and the test names whatever is neither. They plan queries (no database round trip).
-import { getNamedType, isEnumType, isInputObjectType, isLeafType, isObjectType, parse, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isLeafType, isObjectType, parse, type DocumentNode, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../src/auth/credentials.js';
@@ -23,9 +23,10 @@ const ownerCaller: Caller = { kind: 'account', did: owner };
 function planner() {
   const logged: string[] = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(line) });
-  const plan = (query: string, caller: Caller, variables: Record<string, unknown> = {}, context?: object) =>
-    planSqlAnswer({ schema, document: parse(query), variableValues: variables, contextValue: context ?? { caller, requestId: 'req-coverage', generateCode: () => 'x' } }, logger);
-  return { plan, logged };
+  const planDocument = (document: DocumentNode, caller: Caller, variables: Record<string, unknown> = {}, context?: object) =>
+    planSqlAnswer({ schema, document, variableValues: variables, contextValue: context ?? { caller, requestId: 'req-coverage', generateCode: () => 'x' } }, logger);
+  const plan = (query: string, caller: Caller, variables: Record<string, unknown> = {}, context?: object) => planDocument(parse(query), caller, variables, context);
+  return { plan, planDocument, logged };
 }
 
 type Wrap = (selection: string) => string;
@@ -112,6 +113,16 @@ describe('what the SQL answers cover', () => {
     expect(() => check({ kind: 'anonymous' }).ensureAllowed(code, code.getFields().code!, {})).not.toThrow();
     const query = schema.getQueryType()!;
     expect(() => check(ownerCaller).ensureAllowed(query, query.getFields().inviteCodes!, {})).toThrow(Refusal);
+  });
+
+  it('checks each request’s caller, also when the statement was compiled for an earlier request', () => {
+    const { planDocument } = planner();
+    // yoga hands repeated operations the same parsed document: the compiled statement is reused.
+    const document = parse(`{ accountInviteCodes(account: "${owner}") { code available uses { usedBy } } }`);
+    expect(planDocument(document, admin)).toBeDefined();
+    expect(planDocument(document, { kind: 'account', did: randomDid() })).toBeUndefined();
+    expect(planDocument(document, { kind: 'anonymous' })).toBeUndefined();
+    expect(planDocument(document, ownerCaller)).toBeDefined();
   });
 
   it('falls back quietly on refusals, and logs any other failure with the request id', () => {

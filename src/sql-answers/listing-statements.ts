@@ -31,7 +31,7 @@ function fieldType(type: GraphQLObjectType, name: string): GraphQLObjectType {
 /** A Relay field of a connection, edge or page info (the spec names them), or a declared totalCount. */
 function relayField(type: GraphQLObjectType, name: string, compilation: Compilation, relayNames: readonly string[], counts = false): Field {
   const field = type.getFields()[name]!;
-  compilation.scopes.ensureAllowed(type, field, {});
+  compilation.require(type, field, {});
   if (!relayNames.includes(name) && !(counts && declarationOf(field)?.kind === 'totalCount')) throw new Refusal(`${type.name}.${name} declares no SQL answer`);
   return field;
 }

@@ -4,21 +4,28 @@ import type { Fragments } from './collect-fields.js';
 import { globalIdSql, jsonObject } from './json-object.js';
 import { columnOf, listRelationOf, tableOf } from './prisma-model.js';
 import { Refusal } from './refusal.js';
-import type { Guaranteed, ScopeCheck } from './scopes.js';
+import { hasScopes, type Guaranteed, type ScopeObligation } from './scopes.js';
 
 type Field = GraphQLField<unknown, unknown>;
 
-/** What compiling one statement needs: the document's fragments, the caller's scopes, fresh aliases. */
+/**
+ * What compiling one statement needs and finds: the document's fragments, fresh aliases, and
+ * the scoped fields it reads (checked for each request's caller; the statement itself depends
+ * only on the document and its variables).
+ */
 export class Compilation {
   private aliases = 0;
+  readonly obligations: ScopeObligation[] = [];
 
-  constructor(
-    readonly fragments: Fragments,
-    readonly scopes: ScopeCheck,
-  ) {}
+  constructor(readonly fragments: Fragments) {}
 
   alias(): string {
     return `t${++this.aliases}`;
+  }
+
+  /** The caller must be allowed `field` of every row, each holding `guaranteed`. */
+  require(type: GraphQLObjectType, field: Field, guaranteed: Guaranteed, args: Record<string, unknown> = {}): void {
+    if (hasScopes(type, field)) this.obligations.push({ type, field, guaranteed, args });
   }
 }
 
@@ -46,7 +53,7 @@ export function objectJson(type: GraphQLObjectType, nodes: readonly FieldNode[],
     const field = type.getFields()[name]!; // the document was validated against this schema
     // Defaults of arguments are not read here: such a field is left to graphql-js.
     if (field.args.length) throw new Refusal(`${type.name}.${name} takes arguments`);
-    compilation.scopes.ensureAllowed(type, field, guaranteed);
+    compilation.require(type, field, guaranteed);
     return fieldSql(type, model, field, alias, merged, compilation);
   });
 }

@@ -18,7 +18,7 @@ import { collectFields, type Fragments } from './collect-fields.js';
 import { connectionStatement, listStatement, type SqlAnswerStatement } from './listing-statements.js';
 import { Compilation } from './object-json.js';
 import { Refusal } from './refusal.js';
-import { ScopeCheck } from './scopes.js';
+import { ScopeCheck, type ScopeObligation } from './scopes.js';
 
 /** A query answered by one SQL statement that builds the response's JSON. */
 export interface SqlAnswer {
@@ -39,7 +39,17 @@ function fragmentsOf(document: DocumentNode): Fragments {
   return fragments;
 }
 
-function plan({ schema, document, operationName, variableValues, contextValue }: ExecutionArgs): SqlAnswer | undefined {
+interface Compiled extends SqlAnswer {
+  obligations: ScopeObligation[];
+}
+
+// Statements depend only on the document and its variables; yoga hands the same parsed document
+// to repeated operations, so a repeated request skips compiling (its caller's scopes are still
+// checked). Bounded per document: clients that send ever new variables (cursors) compile anew.
+const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled>>();
+const MAX_COMPILED_PER_DOCUMENT = 32;
+
+function compile({ schema, document, operationName, variableValues }: ExecutionArgs): Compiled | undefined {
   const operation = getOperationAST(document, operationName);
   const queryType = schema.getQueryType();
   if (operation?.operation !== OperationTypeNode.QUERY || !queryType) return undefined;
@@ -55,15 +65,29 @@ function plan({ schema, document, operationName, variableValues, contextValue }:
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
   if (variables.errors) return undefined;
   const args = getArgumentValues(field, fieldNodes[0]!, variables.coerced);
-  const scopes = new ScopeCheck(contextValue as GraphQLContext);
-  scopes.ensureAllowed(queryType, field, {}, args);
-  const compilation = new Compilation(fragments, scopes);
+  const compilation = new Compilation(fragments);
+  compilation.require(queryType, field, {}, args);
   const conditions = filterConditionsIn(schema, declaration.filterType);
   const statement =
     declaration.kind === 'connection'
       ? connectionStatement(field, declaration.page(args), conditions, fieldNodes, compilation)
       : listStatement(field, declaration.rows(args), conditions, fieldNodes, compilation);
-  return { responseKey, fieldNodes, statement };
+  return { responseKey, fieldNodes, statement, obligations: compilation.obligations };
+}
+
+function plan(args: ExecutionArgs): SqlAnswer | undefined {
+  let compiled = compiledByDocument.get(args.document);
+  if (!compiled) compiledByDocument.set(args.document, (compiled = new Map()));
+  const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
+  let answer = compiled.get(key);
+  if (!answer) {
+    answer = compile(args);
+    if (!answer) return undefined;
+    if (compiled.size >= MAX_COMPILED_PER_DOCUMENT) compiled.clear();
+    compiled.set(key, answer);
+  }
+  new ScopeCheck(args.contextValue as GraphQLContext).ensureAll(answer.obligations);
+  return answer;
 }
 
 /**

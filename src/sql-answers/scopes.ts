@@ -45,6 +45,27 @@ const STAND_IN: ProxyHandler<StandIn> = {
 
 const NO_INFO = new Proxy({ values: {}, what: 'info' }, STAND_IN);
 
+/** A scoped field that a statement reads, for rows that each hold `guaranteed`. */
+export interface ScopeObligation {
+  type: GraphQLObjectType;
+  field: GraphQLField<unknown, unknown>;
+  guaranteed: Guaranteed;
+  args: Record<string, unknown>;
+}
+
+const scoped = new WeakMap<GraphQLField<unknown, unknown>, boolean>();
+
+/** Whether any scope-auth option applies to the field (of the type that declares it). */
+export function hasScopes(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>): boolean {
+  let found = scoped.get(field);
+  if (found === undefined) {
+    const options = [optionsOf(type), optionsOf(field), ...type.getInterfaces().map(optionsOf)];
+    found = options.some(({ authScopes, grantScopes, runScopesOnType }) => authScopes !== undefined || grantScopes !== undefined || runScopesOnType);
+    scoped.set(field, found);
+  }
+  return found;
+}
+
 /**
  * The schema's authScopes, evaluated as plugin-scope-auth evaluates them when it resolves a
  * field (type scopes unless skipTypeScopes, interface scopes, the field's own; any-of maps,
@@ -56,6 +77,10 @@ export class ScopeCheck {
   constructor(private readonly context: GraphQLContext) {
     this.cache = RequestCache.fromContext(context, builder) as unknown as RequestCache<never>;
     if (builder.options.scopeAuth?.runScopesOnType) throw new Refusal('runScopesOnType: type scopes run per object');
+  }
+
+  ensureAll(obligations: readonly ScopeObligation[]): void {
+    for (const { type, field, guaranteed, args } of obligations) this.ensureAllowed(type, field, guaranteed, args);
   }
 
   /** Throws Refusal unless the caller may read `field` of every row (each holding `guaranteed`). */
