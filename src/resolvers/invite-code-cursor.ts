@@ -23,8 +23,11 @@ export interface CursorPosition {
   code: string;
 }
 
+/** The field that breaks ties in every order, and ends every cursor. */
+export const TIE_BREAKER = 'code';
+
 export function orderByOf({ key, direction }: InviteCodeOrder): Prisma.InviteCodeOrderByWithRelationInput[] {
-  return [{ [key]: direction }, { code: direction }];
+  return [{ [key]: direction }, { [TIE_BREAKER]: direction }];
 }
 
 const FIELDS = getDatamodel().datamodel.models.InviteCode?.fields ?? [];

@@ -1,5 +1,5 @@
 import { getNamedType, isObjectType, type FieldNode, type GraphQLField, type GraphQLObjectType } from 'graphql';
-import { orderByOf, type CursorPosition, type InviteCodeOrder } from '../resolvers/invite-code-cursor.js';
+import { orderByOf, TIE_BREAKER, type CursorPosition, type InviteCodeOrder } from '../resolvers/invite-code-cursor.js';
 import type { FilterConditions } from '../resolvers/invite-code-query.js';
 import type { ListingPage } from '../resolvers/list-invite-codes.js';
 import type { AccountInviteCodeRows } from '../resolvers/list-account-invite-codes.js';
@@ -40,14 +40,14 @@ function relayField(type: GraphQLObjectType, name: string, compilation: Compilat
 function cursorSql(model: string, { key }: InviteCodeOrder): string {
   const column = `${ROW}.${columnOf(model, key)}`;
   const value = sqlTypeOf(model, key) === 'timestamptz' ? `(extract(epoch FROM ${column}) * 1000)::bigint` : column;
-  return `${value} || '::' || ${ROW}.${columnOf(model, 'code')}`;
+  return `${value} || '::' || ${ROW}.${columnOf(model, TIE_BREAKER)}`;
 }
 
 /** Rows after the cursor in its order: one index range scan on (key, code). */
 function keysetSql(model: string, order: InviteCodeOrder, after: CursorPosition, parameters: Parameters): string {
   const key = parameters.add(after.key, sqlTypeOf(model, order.key));
-  const code = parameters.add(after.code, sqlTypeOf(model, 'code'));
-  return `(${ROW}.${columnOf(model, order.key)}, ${ROW}.${columnOf(model, 'code')}) ${order.direction === 'desc' ? '<' : '>'} (${key}, ${code})`;
+  const code = parameters.add(after.code, sqlTypeOf(model, TIE_BREAKER));
+  return `(${ROW}.${columnOf(model, order.key)}, ${ROW}.${columnOf(model, TIE_BREAKER)}) ${order.direction === 'desc' ? '<' : '>'} (${key}, ${code})`;
 }
 
 /**
