@@ -4,9 +4,12 @@ import { CreateInviteCodeDocument, DisableInviteCodesDocument, MyInviteCodesDocu
 import { createCodesOneByOne, redeem } from './helpers/fixtures.js';
 import { execute, ok, randomDid, startTestGateway } from './helpers/gateway.js';
 
-const gateway = startTestGateway();
-
-describe('accountInviteCodes', () => {
+// Every behaviour holds on both ways of answering: the SQL answers and graphql-js alone.
+describe.each([
+  ['SQL answers', true],
+  ['graphql-js only', false],
+])('accountInviteCodes (%s)', (_, sqlAnswers) => {
+  const gateway = startTestGateway({ sqlAnswers });
   const account = randomDid();
   let codes: string[] = [];
 

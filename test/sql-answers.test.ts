@@ -2,7 +2,10 @@
 // Both must give the same bytes: every case runs on a gateway with SQL answers and on one
 // without, and the responses are compared as JSON text (key order included).
 import fc from 'fast-check';
+import { getNamedType, isEnumType, isInputObjectType, isLeafType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../src/schema/index.js';
+import { declarationOf } from '../src/schema/sql-declarations.js';
 import { DisableInviteCodesDocument } from './generated/operations.js';
 import { createCodes, createCodesOneByOne, redeem } from './helpers/fixtures.js';
 import { accountToken, adminAuth, ok, post, randomDid, startTestGateway } from './helpers/gateway.js';
@@ -32,13 +35,55 @@ async function expectSame(request: Request, { sql }: { sql: boolean }) {
   return JSON.parse(fast) as { status: number; data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
 }
 
-const CODE = 'id code available disabled forAccount createdBy createdAt usedCount remaining __typename uses { id usedBy usedAt __typename }';
-const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename }';
+// Fields, filters and orders come from the schema: a field added there is tested here unasked.
+const objectType = (name: string) => schema.getType(name) as GraphQLObjectType;
+
+/** The fields of a type the SQL answers build (all but those marked sqlFallback): leaves, and objects below. */
+function answeredFields(type: GraphQLObjectType) {
+  const fields = Object.values(type.getFields()).filter((field) => declarationOf(field)?.kind !== 'fallback' && !field.args.length);
+  const leaves = fields.filter((field) => isLeafType(getNamedType(field.type))).map(({ name }) => name);
+  const objects = fields.flatMap((field) => {
+    const named = getNamedType(field.type);
+    return isObjectType(named) ? [[field.name, named] as const] : [];
+  });
+  return { leaves: [...leaves, '__typename'], objects };
+}
+
+/** Every answered field of a type, and of the types below it. */
+function everyField(type: GraphQLObjectType, seen: string[] = []): string {
+  const { leaves, objects } = answeredFields(type);
+  const nested = objects.filter(([, below]) => !seen.includes(below.name)).map(([name, below]) => `${name} { ${everyField(below, [...seen, type.name])} }`);
+  return [...leaves, ...nested].join(' ');
+}
+
+const CODE = everyField(objectType('InviteCode'));
+const PAGE_INFO = `pageInfo { ${everyField(objectType('PageInfo'))} }`;
+const filterType = getNamedType(schema.getQueryType()!.getFields().inviteCodes!.args.find(({ name }) => name === 'filter')!.type);
+const sortType = getNamedType(schema.getQueryType()!.getFields().inviteCodes!.args.find(({ name }) => name === 'sort')!.type);
+if (!isInputObjectType(filterType) || !isEnumType(sortType)) throw new Error('inviteCodes(filter, sort) changed shape');
+const SORTS = sortType.getValues().map(({ name }) => name);
+const FILTER_FIELDS = Object.values(filterType.getFields());
+
+/** Values worth trying for each filter field, by its type; a type with none fails here, naming the field. */
+function filterSamples(owner: string, other: string, midTime: string): [string, unknown[]][] {
+  const byType: Record<string, unknown[]> = {
+    Boolean: [true, false],
+    String: ['admin', owner, other],
+    Did: [owner, other],
+    Datetime: ['2000-01-01T00:00:00Z', midTime, '2999-01-01T00:00:00.000Z'],
+  };
+  return FILTER_FIELDS.map((field) => {
+    const samples = byType[getNamedType(field.type).name];
+    if (!samples) throw new Error(`no sample values for InviteCodeFilter.${field.name} (${String(field.type)})`);
+    return [field.name, samples];
+  });
+}
 
 describe('SQL answers', () => {
   const owner = randomDid();
   const other = randomDid();
-  const cursors: Record<'RECENT' | 'USAGE', string[]> = { RECENT: [], USAGE: [] };
+  const cursors: Record<string, string[]> = {};
+  let midTime = '';
 
   beforeAll(async () => {
     // Ties on createdAt (one batch) and on use counts; codes disabled, used up, unused.
@@ -49,17 +94,18 @@ describe('SQL answers', () => {
       for (let use = 0; use <= index % 3; use++) await redeem(sqlAnswers, code);
     }
     await ok(sqlAnswers, DisableInviteCodesDocument, { input: { codes: [batch[0]!, single[4]!] } });
-    for (const sort of ['RECENT', 'USAGE'] as const) {
+    for (const sort of SORTS) {
       const { data } = await post<{ inviteCodes: { edges: { cursor: string }[] } }>(pothosOnly, {
         query: `{ inviteCodes(sort: ${sort}, first: 500, filter: { forAccount: "${owner}" }) { edges { cursor } } }`,
       });
       cursors[sort] = data!.inviteCodes.edges.map(({ cursor }) => cursor);
     }
     expect(cursors.RECENT).toHaveLength(17);
+    midTime = new Date(Number(cursors.RECENT![8]!.split('::')[0])).toISOString();
   });
 
-  it('pages through RECENT and USAGE, with every field, exactly as graphql-js does', async () => {
-    for (const sort of ['RECENT', 'USAGE']) {
+  it('pages through every sort, with every field, exactly as graphql-js does', async () => {
+    for (const sort of SORTS) {
       let after: string | null = null;
       for (let page = 0; page < 10; page++) {
         const query = `query P($after: String) { inviteCodes(sort: ${sort}, first: 4, after: $after, filter: { forAccount: "${owner}" }) {
@@ -83,15 +129,13 @@ describe('SQL answers', () => {
       } }
       fragment Details on InviteCode { code left: remaining uses { usedAt } }
       fragment Info on InviteCodeConnection { pageInfo { end: endCursor } }`;
-    for (const filter of [
-      { forAccount: owner },
-      { forAccount: owner, disabled: true },
-      { forAccount: owner, disabled: false, exhausted: false },
-      { forAccount: owner, exhausted: true },
-      { forAccount: owner, createdBy: 'admin', createdAfter: '2000-01-01T00:00:00Z', createdBefore: '2999-01-01T00:00:00.000Z' },
-      { forAccount: owner, createdAfter: '2999-01-01T00:00:00Z' },
-      { forAccount: `${owner}-nobody` },
-    ]) {
+    // Each filter field alone with each of its sample values, then all of them at once.
+    const samples = filterSamples(owner, other, midTime);
+    const filters = [
+      ...samples.flatMap(([key, values]) => values.map((value) => ({ forAccount: owner, [key]: value }))),
+      Object.fromEntries(samples.map(([key, values]) => [key, key === 'forAccount' ? owner : values[0]])),
+    ];
+    for (const filter of filters) {
       await expectSame({ query, variables: { filter } }, { sql: true });
     }
   });
@@ -159,22 +203,29 @@ describe('SQL answers', () => {
             ...extra,
           ].join(' '),
         );
-    const uses = selection(['id', 'usedBy', 'usedAt', '__typename']).map((s) => `uses { ${s} }`);
-    const node = selection(['id', 'code', 'available', 'disabled', 'forAccount', 'createdBy', 'createdAt', 'usedCount', 'remaining', '__typename'], [uses]).map((s) => `node { ${s} }`);
-    const edges = selection(['cursor', '__typename'], [node]).map((s) => `edges { ${s} }`);
-    const pageInfo = selection(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor', '__typename']).map((s) => `pageInfo { ${s} }`);
-    const connection = selection(['totalCount', '__typename'], [edges, pageInfo]);
-    const sort = fc.constantFrom('RECENT', 'USAGE');
+    // Every answered field of the connection and of the types below it, from the schema.
+    const below = (type: GraphQLObjectType, seen: string[]): fc.Arbitrary<string> => {
+      const { leaves, objects } = answeredFields(type);
+      const nested = objects.filter(([, inner]) => !seen.includes(inner.name)).map(([name, inner]) => below(inner, [...seen, type.name]).map((s) => `${name} { ${s} }`));
+      return selection(leaves, nested);
+    };
+    const connection = below(getNamedType(schema.getQueryType()!.getFields().inviteCodes!.type) as GraphQLObjectType, []);
+    const sort = fc.constantFrom(...SORTS);
+    // forAccount keeps the rows to this test's codes; every other filter field may be set too.
+    const optional = filterSamples(owner, other, midTime).filter(([key]) => key !== 'forAccount');
     const args = fc.record({
       sort,
       first: fc.integer({ min: 1, max: 20 }),
       cursorAt: fc.option(fc.nat(16), { nil: undefined }),
-      filter: fc.record({ forAccount: fc.constantFrom(owner, other), disabled: fc.option(fc.boolean()), exhausted: fc.option(fc.boolean()) }),
+      filter: fc.record({
+        forAccount: fc.constantFrom(owner, other),
+        ...Object.fromEntries(optional.map(([key, values]) => [key, fc.option(fc.constantFrom(...values))])),
+      }),
     });
     let answered = 0;
     await fc.assert(
       fc.asyncProperty(connection, args, async (selected, { sort, first, cursorAt, filter }) => {
-        const after = cursorAt === undefined || filter.forAccount !== owner ? null : cursors[sort as 'RECENT' | 'USAGE'][cursorAt]!;
+        const after = cursorAt === undefined || filter.forAccount !== owner ? null : cursors[sort]![cursorAt]!;
         const query = `query R($sort: InviteCodeSort, $first: Int, $after: String, $filter: InviteCodeFilter) {
           inviteCodes(sort: $sort, first: $first, after: $after, filter: $filter) { ${selected} } }`;
         const { fast, slow, usedSql, result } = await both({ query, variables: { sort, first, after, filter } });

@@ -59,6 +59,14 @@ describe('SQL statements per request', () => {
     expect(result.statements).toHaveLength(1);
   });
 
+  it('credits each of concurrent requests with its own statements', async () => {
+    const filter = { forAccount: owner };
+    const results = await Promise.all(
+      [gateway, pothosOnly, gateway, pothosOnly, gateway, pothosOnly].map((on) => execute(on, AdminInviteCodesDocument, { first: 5, filter })),
+    );
+    expect(results.map(({ statements }) => statements.length)).toEqual([1, 2, 1, 2, 1, 2]);
+  });
+
   describe('through Pothos and Prisma (SQL answers off)', () => {
     it('a page of 5 or 50 codes with uses is one statement, plus one for totalCount', async () => {
       for (const first of [5, 50]) {

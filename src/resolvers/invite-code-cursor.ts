@@ -1,25 +1,45 @@
+import type { InviteCode, Prisma } from '../generated/prisma/client.js';
+import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import { ensureText, InvalidRequestError, isStorableTime, quote } from './errors.js';
 
-const MAX_USE_COUNT = 2_147_483_647; // the column is a Postgres integer
+const MAX_INT = 2_147_483_647; // a Postgres integer column
 
-/** Sort orders of com.atproto.admin.getInviteCodes. */
-export type InviteCodeSort = 'RECENT' | 'USAGE';
+/** Fields of a code whose values a cursor can carry: times (as epoch ms) and counts. */
+export type CursorKeyField = { [K in keyof InviteCode]: InviteCode[K] extends Date | number ? K : never }[keyof InviteCode];
 
-export interface InviteCodeKey {
-  code: string;
-  createdAt: Date;
-  usedCount: number;
+/**
+ * An order of the admin listing, as com.atproto.admin.getInviteCodes has them: by `key`, then
+ * by code, both in `direction`; cursors are `<key>::<code>`. The schema's InviteCodeSort values
+ * are these objects; the Prisma orderBy, the SQL ORDER BY, the keyset and the cursors come from them.
+ */
+export interface InviteCodeOrder {
+  key: CursorKeyField;
+  direction: 'asc' | 'desc';
 }
 
-/** Position of a code in a sort order: the primary sort value, then the code as tie-breaker. */
-export type CursorPosition = { sort: 'RECENT'; createdAt: Date; code: string } | { sort: 'USAGE'; usedCount: number; code: string };
+/** Position of a code in an order: its key value, then the code as tie-breaker. */
+export interface CursorPosition {
+  key: Date | number;
+  code: string;
+}
+
+/** The field that breaks ties in every order, and ends every cursor. */
+export const TIE_BREAKER = 'code';
+
+export function orderByOf({ key, direction }: InviteCodeOrder): Prisma.InviteCodeOrderByWithRelationInput[] {
+  return [{ [key]: direction }, { [TIE_BREAKER]: direction }];
+}
+
+const FIELDS = getDatamodel().datamodel.models.InviteCode?.fields ?? [];
+const keyType = (key: CursorKeyField) => FIELDS.find(({ name }) => name === key)?.type;
 
 /** The PDS cursor formats: `<createdAt epoch ms>::<code>` (RECENT), `<usedCount>::<code>` (USAGE). */
-export function formatInviteCodeCursor(sort: InviteCodeSort, key: InviteCodeKey): string {
-  return sort === 'RECENT' ? `${key.createdAt.getTime()}::${key.code}` : `${key.usedCount}::${key.code}`;
+export function formatInviteCodeCursor({ key }: InviteCodeOrder, code: Pick<InviteCode, 'code' | CursorKeyField>): string {
+  const value = code[key];
+  return `${value instanceof Date ? value.getTime() : value}::${code.code}`;
 }
 
-export function parseInviteCodeCursor(sort: InviteCodeSort, cursor: string): CursorPosition {
+export function parseInviteCodeCursor({ key }: InviteCodeOrder, cursor: string): CursorPosition {
   ensureText('after', cursor);
   const parts = cursor.split('::');
   const [primary, code] = parts;
@@ -27,11 +47,11 @@ export function parseInviteCodeCursor(sort: InviteCodeSort, cursor: string): Cur
     throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (expected "<number>::<code>")`);
   }
   const value = Number(primary);
-  if (sort === 'USAGE') {
-    if (value > MAX_USE_COUNT) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (use count out of range; is it a RECENT cursor?)`);
-    return { sort, usedCount: value, code };
+  if (keyType(key) !== 'DateTime') {
+    if (value > MAX_INT) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (${key} out of range; is it a cursor of another sort?)`);
+    return { key: value, code };
   }
   const createdAt = new Date(value);
   if (!isStorableTime(createdAt)) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (time out of range)`);
-  return { sort, createdAt, code };
+  return { key: createdAt, code };
 }

@@ -20,6 +20,8 @@ export const builder = new SchemaBuilder<{
     admin: boolean;
     /** An account access token whose subject is this DID. */
     account: string;
+    /** An account access token whose subject owns this code (read lazily, so the admin never needs it). */
+    owner: { forAccount: string };
   };
   Scalars: {
     Did: { Input: string; Output: string };
@@ -35,6 +37,7 @@ export const builder = new SchemaBuilder<{
     authScopes: ({ caller }) => ({
       admin: caller.kind === 'admin',
       account: (did: string) => caller.kind === 'account' && caller.did === did,
+      owner: (code: { forAccount: string }) => caller.kind === 'account' && caller.did === code.forAccount,
     }),
     unauthorizedError: (_parent, { caller }) => {
       if (caller.kind === 'anonymous') {

@@ -1,11 +1,12 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { getPrisma } from '../db/prisma.js';
 import { countInviteCodes } from '../resolvers/count-invite-codes.js';
-import { formatInviteCodeCursor } from '../resolvers/invite-code-cursor.js';
-import { listInviteCodes, readListingArgs } from '../resolvers/list-invite-codes.js';
+import { formatInviteCodeCursor, type InviteCodeOrder } from '../resolvers/invite-code-cursor.js';
+import { listInviteCodes, readListingArgs, RECENT, type ListInviteCodesArgs } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
 import { pageComplexity } from './complexity.js';
 import { InviteCode } from './invite-code.js';
+import { filterCondition, filterConditionsIn, sqlConnection, sqlTotalCount } from './sql-declarations.js';
 
 const InviteCodeSort = builder.enumType('InviteCodeSort', {
   description: 'Orders of com.atproto.admin.getInviteCodes; both descending, with the code as tie-breaker.',
@@ -15,15 +16,45 @@ const InviteCodeSort = builder.enumType('InviteCodeSort', {
   } as const,
 });
 
+// What each value means (key and direction): the Prisma orderBy, the SQL answers' ORDER BY and
+// keyset, and the cursor format all come from it. A value without an order does not compile.
+const SORT_ORDERS: Record<typeof InviteCodeSort.$inferType, InviteCodeOrder> = {
+  RECENT,
+  USAGE: { key: 'usedCount', direction: 'desc' },
+};
+
+type ListingArgs = Omit<ListInviteCodesArgs, 'sort'> & { sort?: typeof InviteCodeSort.$inferType | null };
+const readPage = ({ sort, ...args }: ListingArgs) => readListingArgs({ ...args, sort: sort == null ? null : SORT_ORDERS[sort] });
+
 const InviteCodeFilter = builder.inputType('InviteCodeFilter', {
   description: 'Narrows the admin listing; every field that is set must match.',
   fields: (t) => ({
-    forAccount: t.string({ description: 'Only codes owned by this DID, or by "admin".' }),
-    createdBy: t.string({ description: 'Only codes made by this DID, or by "admin".' }),
-    disabled: t.boolean({ description: 'Only disabled (true) or only enabled (false) codes.' }),
-    exhausted: t.boolean({ description: 'true: codes with usedCount >= available; false: codes with uses left.' }),
-    createdAfter: t.field({ type: 'Datetime', description: 'Only codes created at or after this time.' }),
-    createdBefore: t.field({ type: 'Datetime', description: 'Only codes created before this time.' }),
+    forAccount: t.string({
+      description: 'Only codes owned by this DID, or by "admin".',
+      extensions: filterCondition({ field: 'forAccount', op: 'equals' }),
+    }),
+    createdBy: t.string({
+      description: 'Only codes made by this DID, or by "admin".',
+      extensions: filterCondition({ field: 'createdBy', op: 'equals' }),
+    }),
+    disabled: t.boolean({
+      description: 'Only disabled (true) or only enabled (false) codes.',
+      extensions: filterCondition({ field: 'disabled', op: 'equals' }),
+    }),
+    exhausted: t.boolean({
+      description: 'true: codes with usedCount >= available; false: codes with uses left.',
+      extensions: filterCondition({ compare: ['usedCount', 'gte', 'available'] }),
+    }),
+    createdAfter: t.field({
+      type: 'Datetime',
+      description: 'Only codes created at or after this time.',
+      extensions: filterCondition({ field: 'createdAt', op: 'gte' }),
+    }),
+    createdBefore: t.field({
+      type: 'Datetime',
+      description: 'Only codes created before this time.',
+      extensions: filterCondition({ field: 'createdAt', op: 'lt' }),
+    }),
   }),
 });
 
@@ -35,6 +66,7 @@ const InviteCodeConnection = builder.connectionObject(
     fields: (t) => ({
       totalCount: t.int({
         description: 'Size of the whole filtered set, the same on every page.',
+        extensions: sqlTotalCount(),
         resolve: (connection) => (connection as unknown as ListingShape).countTotal(),
       }),
     }),
@@ -60,13 +92,15 @@ builder.queryField('inviteCodes', (t) =>
       after: t.arg.string({ description: 'endCursor of the previous page.' }),
     },
     complexity: pageComplexity,
+    extensions: sqlConnection(InviteCodeFilter.name, readPage),
     resolve: async (_root, args, context, info) => {
       const db = getPrisma();
       const selection = queryFromInfo({ context, info, path: ['edges', 'node'], typeName: 'InviteCode' });
-      const listing = readListingArgs(args);
-      const { sort, filter } = listing;
-      const page = await listInviteCodes(db, listing, selection);
-      const edges = page.codes.map((code) => ({ cursor: formatInviteCodeCursor(sort, code), node: code }));
+      const listing = readPage(args);
+      const { order, filter } = listing;
+      const conditions = filterConditionsIn(info.schema, InviteCodeFilter.name);
+      const page = await listInviteCodes(db, listing, conditions, selection);
+      const edges = page.codes.map((code) => ({ cursor: formatInviteCodeCursor(order, code), node: code }));
       const connection = {
         edges,
         pageInfo: {
@@ -75,7 +109,7 @@ builder.queryField('inviteCodes', (t) =>
           startCursor: edges[0]?.cursor ?? null,
           endCursor: edges.at(-1)?.cursor ?? null,
         },
-        countTotal: () => countInviteCodes(db, filter),
+        countTotal: () => countInviteCodes(db, filter, conditions),
       };
       return connection;
     },

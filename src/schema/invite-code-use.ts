@@ -2,17 +2,21 @@ import { getPrisma } from '../db/prisma.js';
 import { findInviteCodeUse } from '../resolvers/find-invite-code-use.js';
 import { redeemInviteCode } from '../resolvers/redeem-invite-code.js';
 import { builder } from './builder.js';
+import { nodeId, sqlFallback } from './sql-declarations.js';
 
 export const InviteCodeUse = builder.prismaNode('InviteCodeUse', {
   description: 'One use of an invite code: com.atproto.server.defs#inviteCodeUse.',
   // A DID is invited once, so the DID identifies the use.
-  id: { field: 'usedBy', description: 'Relay global id of the use.' },
+  id: nodeId('usedBy', 'Relay global id of the use.'),
   // node(id) of an absent object is null, not an error.
   nullable: true,
   fields: (t) => ({
     usedBy: t.expose('usedBy', { type: 'Did', description: 'The DID of the account the code invited (inviteCodeUse.usedBy).' }),
     usedAt: t.expose('usedAt', { type: 'Datetime', description: 'When the code was used (inviteCodeUse.usedAt).' }),
-    inviteCode: t.relation('inviteCode', { description: 'The code that was used.' }),
+    inviteCode: t.relation('inviteCode', {
+      description: 'The code that was used.',
+      extensions: sqlFallback('a to-one relation back to the code: Pothos loads it'),
+    }),
   }),
 });
 

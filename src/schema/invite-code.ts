@@ -2,23 +2,24 @@ import { getPrisma } from '../db/prisma.js';
 import { ensureIntInRange } from '../resolvers/errors.js';
 import { findInviteCode } from '../resolvers/find-invite-code.js';
 import { USES_ORDER } from '../resolvers/invite-code-query.js';
-import { listAccountInviteCodes } from '../resolvers/list-account-invite-codes.js';
+import { accountInviteCodeRows, listAccountInviteCodes } from '../resolvers/list-account-invite-codes.js';
 import { MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { builder } from './builder.js';
 import { pageComplexity, unboundedList } from './complexity.js';
+import { filterConditionsIn, nodeId, sqlExpression, sqlFallback, sqlList, sqlRelation } from './sql-declarations.js';
 import { ensureUsesCursor } from './uses-cursor.js';
 
 /**
  * A code's state and uses are the admin's and its owner's. Another account (one that the code
  * invited) sees only what identifies the code: id, code, forAccount, createdBy, createdAt.
  */
-const ownerScopes = ({ forAccount }: { forAccount: string }) => ({ admin: true, account: forAccount });
+const ownerScopes = (code: { forAccount: string }) => ({ admin: true, owner: code });
 
 export const InviteCode = builder.prismaNode('InviteCode', {
   description:
     'An invite code: com.atproto.server.defs#inviteCode. An account sees its own codes whole; of a code it does not own ' +
     '(the one that invited it) only id, code, forAccount, createdBy and createdAt.',
-  id: { field: 'code', description: 'Relay global id of the code.' },
+  id: nodeId('code', 'Relay global id of the code.'),
   // node(id) of an absent object is null, not an error.
   nullable: true,
   fields: (t) => ({
@@ -42,6 +43,7 @@ export const InviteCode = builder.prismaNode('InviteCode', {
       description:
         'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc). An account sees the uses of its own codes only.',
       query: { orderBy: USES_ORDER },
+      extensions: sqlRelation(USES_ORDER),
       authScopes: ownerScopes,
       complexity: unboundedList,
     }),
@@ -51,6 +53,7 @@ export const InviteCode = builder.prismaNode('InviteCode', {
         description: 'The uses as a Relay connection, in the order of `uses`. `first` defaults to 100 and must be 1..500; cursors are opaque.',
         cursor: 'usedBy',
         authScopes: ownerScopes,
+        extensions: sqlFallback('a connection with arguments, paged by Pothos'),
         totalCount: true,
         query: { orderBy: USES_ORDER },
         complexity: pageComplexity,
@@ -83,6 +86,7 @@ export const InviteCode = builder.prismaNode('InviteCode', {
       authScopes: ownerScopes,
       select: { available: true, usedCount: true, forAccount: true },
       resolve: ({ available, usedCount }) => Math.max(available - usedCount, 0),
+      extensions: sqlExpression(['available', 'usedCount'], (available, usedCount) => `greatest(${available} - ${usedCount}, 0)`),
     }),
   }),
 });
@@ -97,6 +101,9 @@ builder.queryField('inviteCode', (t) =>
   }),
 );
 
+// The account's codes are InviteCodeFilter values (invite-code-listing.ts declares what each key keeps).
+const FILTER_TYPE = 'InviteCodeFilter';
+
 builder.queryField('accountInviteCodes', (t) =>
   t.prismaField({
     type: [InviteCode],
@@ -110,7 +117,8 @@ builder.queryField('accountInviteCodes', (t) =>
     skipTypeScopes: true,
     authScopes: (_root, { account }) => ({ admin: true, account }),
     complexity: unboundedList,
-    resolve: (query, _root, { account, includeUsed }) =>
-      listAccountInviteCodes(getPrisma(), { account, includeUsed: includeUsed ?? true }, query),
+    extensions: sqlList(FILTER_TYPE, accountInviteCodeRows),
+    resolve: (query, _root, args, _context, info) =>
+      listAccountInviteCodes(getPrisma(), accountInviteCodeRows(args), filterConditionsIn(info.schema, FILTER_TYPE), query),
   }),
 );

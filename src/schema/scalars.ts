@@ -2,6 +2,7 @@ import { ensureValidDatetime, ensureValidDid } from '@atproto/syntax';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { isStorableTime, quote } from '../resolvers/errors.js';
 import { builder } from './builder.js';
+import { sqlOutput } from './sql-declarations.js';
 
 /** A scalar input that fails validation; the server names the argument in the final message. */
 export class InvalidScalarError extends GraphQLError {
@@ -48,6 +49,7 @@ builder.scalarType('Did', {
   description: 'A DID (decentralized identifier), such as did:plc:ewvi7nxzyoun6zhxrhs64oiz. Inputs must pass ensureValidDid from @atproto/syntax.',
   specifiedByURL: 'https://atproto.com/specs/did',
   serialize: (value) => value,
+  extensions: sqlOutput((column) => column),
   parseValue: parseDid,
   parseLiteral: (node) => parseStringLiteral(node, 'Did', parseDid),
 });
@@ -60,6 +62,8 @@ builder.scalarType('Datetime', {
     if (!(value instanceof Date)) throw new TypeError('Datetime output must be a Date');
     return value.toISOString();
   },
+  // Date#toISOString in SQL: always UTC with milliseconds.
+  extensions: sqlOutput((column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
   parseValue: parseDatetime,
   parseLiteral: (node) => parseStringLiteral(node, 'Datetime', parseDatetime),
 });

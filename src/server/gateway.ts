@@ -140,7 +140,7 @@ export function createGateway({
       useMetricsEndpoint(metrics, async (request) => (await guard.outcomeOf(request))?.status === 'passed'),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.trustedDocuments ? [useTrustedDocuments()] : []),
-      ...(sqlAnswers ? [useSqlAnswers()] : []),
+      ...(sqlAnswers ? [useSqlAnswers(logger)] : []),
       // Operation spans only: variables and results may hold DIDs and codes.
       ...(tracerProvider ? [useOpenTelemetry({ resolvers: false, variables: false, result: false }, tracerProvider)] : []),
       useReadinessCheck({

@@ -1,5 +1,6 @@
 // The gateway under test: the real yoga instance on the test database, called through
 // yoga.fetch (no socket), with a counter of the SQL statements each request issues.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type GraphQLFormattedError } from 'graphql';
@@ -13,14 +14,17 @@ export const ADMIN_PASSWORD = 'test-admin-password';
 export const JWT_SECRET = 'test-jwt-secret-of-enough-length-0123456789';
 export const SERVICE_HOSTNAME = 'pds.test.example';
 
-const statements: string[] = [];
+// Each request's statements, kept apart even when requests run concurrently: a statement is
+// credited to the request whose asynchronous context issued it.
+const requestStatements = new AsyncLocalStorage<string[]>();
+const recordStatement = (sql: string) => requestStatements.getStore()?.push(sql);
 
 /** Connects this test file's PrismaClient (once per worker) and returns a new gateway. */
 export function startTestGateway(overrides: Partial<GatewayOptions> = {}): Gateway {
   try {
     getPrisma();
   } catch {
-    connectPrisma(inject('databaseUrl'), { onQuery: (sql) => statements.push(sql) });
+    connectPrisma(inject('databaseUrl'), { onQuery: recordStatement });
   }
   return createGateway({
     config: { graphiql: true, introspection: true, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: SERVICE_HOSTNAME },
@@ -78,10 +82,10 @@ export async function post<T = Record<string, unknown>>(
 ): Promise<Result<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
   if (authorization) headers.authorization = authorization;
-  statements.length = 0;
-  const response = await gateway.fetch('http://yoga/graphql', { method: 'POST', headers, body: JSON.stringify(body) });
+  const statements: string[] = [];
+  const response = await requestStatements.run(statements, () => gateway.fetch('http://yoga/graphql', { method: 'POST', headers, body: JSON.stringify(body) }));
   const json = (await response.json()) as { data?: T | null; errors?: Result<T>['errors'] };
-  return { status: response.status, data: json.data, errors: json.errors, headers: response.headers, statements: [...statements] };
+  return { status: response.status, data: json.data, errors: json.errors, headers: response.headers, statements };
 }
 
 /** Expects no errors and returns the data. */

@@ -1,0 +1,120 @@
+import { getNamedType, isListType, isNonNullType, isObjectType, isScalarType, isSpecifiedScalarType, type FieldNode, type GraphQLField, type GraphQLObjectType, type GraphQLOutputType } from 'graphql';
+import { declarationOf, scalarOutputOf, type PrismaOrderBy } from '../schema/sql-declarations.js';
+import type { Fragments } from './collect-fields.js';
+import { globalIdSql, jsonObject } from './json-object.js';
+import { columnOf, listRelationOf, tableOf } from './prisma-model.js';
+import { Refusal } from './refusal.js';
+import { hasScopes, type Guaranteed, type ScopeObligation } from './scopes.js';
+
+type Field = GraphQLField<unknown, unknown>;
+
+/**
+ * What compiling one statement needs and finds: the document's fragments, fresh aliases, and
+ * the scoped fields it reads (checked for each request's caller; the statement itself depends
+ * only on the document and its variables).
+ */
+export class Compilation {
+  private aliases = 0;
+  readonly obligations: ScopeObligation[] = [];
+
+  constructor(readonly fragments: Fragments) {}
+
+  alias(): string {
+    return `t${++this.aliases}`;
+  }
+
+  /** The caller must be allowed `field` of every row, each holding `guaranteed`. */
+  require(type: GraphQLObjectType, field: Field, guaranteed: Guaranteed, args: Record<string, unknown> = {}): void {
+    if (hasScopes(type, field)) this.obligations.push({ type, field, guaranteed, args });
+  }
+}
+
+/** The Prisma model behind an object type (prismaObject, prismaNode). */
+export function modelOf(type: GraphQLObjectType): string {
+  const model = type.extensions.pothosPrismaModel;
+  if (typeof model !== 'string') throw new Refusal(`${type.name} is not a Prisma object`);
+  return model;
+}
+
+/** How the SQL answers stand on a field of a Prisma object: the coverage test reads this. */
+export function sqlSupportOf(type: GraphQLObjectType, field: Field): 'answered' | 'fallback' | 'undeclared' {
+  const declaration = declarationOf(field);
+  if (declaration?.kind === 'fallback') return 'fallback';
+  if (declaration?.kind === 'expression' || declaration?.kind === 'globalId') return 'answered';
+  if (declaration?.kind === 'relation') return listRelationOf(modelOf(type), relationName(field)) ? 'answered' : 'undeclared';
+  if (declaration === undefined && typeof field.extensions.pothosExposedField === 'string' && scalarOutput(field.type)) return 'answered';
+  return 'undeclared';
+}
+
+/** The JSON of one object of `type`, for the row `alias` of its Prisma model (every row holding `guaranteed`). */
+export function objectJson(type: GraphQLObjectType, nodes: readonly FieldNode[], alias: string, guaranteed: Guaranteed, compilation: Compilation): string {
+  const model = modelOf(type);
+  return jsonObject(type.name, nodes, compilation.fragments, (name, merged) => {
+    const field = type.getFields()[name]!; // the document was validated against this schema
+    // Defaults of arguments are not read here: such a field is left to graphql-js.
+    if (field.args.length) throw new Refusal(`${type.name}.${name} takes arguments`);
+    compilation.require(type, field, guaranteed);
+    return fieldSql(type, model, field, alias, merged, compilation);
+  });
+}
+
+function fieldSql(type: GraphQLObjectType, model: string, field: Field, alias: string, nodes: FieldNode[], compilation: Compilation): string {
+  const declaration = declarationOf(field);
+  const column = (name: string) => `${alias}.${columnOf(model, name)}`;
+  switch (declaration?.kind) {
+    case 'fallback':
+      throw new Refusal(`${type.name}.${field.name}: ${declaration.reason}`);
+    case 'expression':
+      return output(type, field, declaration.sql(...declaration.fields.map(column)));
+    case 'globalId':
+      return globalIdSql(type.name, column(declaration.field));
+    case 'relation':
+      return relationSql(type, model, field, declaration.orderBy, alias, nodes, compilation);
+    case undefined: {
+      const exposed = field.extensions.pothosExposedField;
+      if (typeof exposed === 'string') return output(type, field, column(exposed));
+    }
+  }
+  throw new Refusal(`${type.name}.${field.name} declares no SQL answer`);
+}
+
+/** The SQL that builds a scalar's JSON value, as its serialize would print it. */
+function scalarOutput(type: GraphQLOutputType): ((sql: string) => string) | undefined {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (!isScalarType(inner)) return undefined;
+  // String, Int, Float, Boolean and ID: Postgres' JSON of text, numbers and booleans is theirs.
+  return isSpecifiedScalarType(inner) ? (sql) => sql : scalarOutputOf(inner);
+}
+
+function output(type: GraphQLObjectType, field: Field, sql: string): string {
+  const format = scalarOutput(field.type);
+  if (!format) throw new Refusal(`${type.name}.${field.name}: no SQL output for ${String(field.type)}`);
+  return format(sql);
+}
+
+const relationName = (field: Field) => (field.extensions.pothosPrismaRelationField as { name?: string } | undefined)?.name ?? field.name;
+
+/** ORDER BY of a Prisma orderBy list, on the rows `alias` of `model`. */
+export function orderSql(model: string, orderBy: PrismaOrderBy, alias: string): string {
+  return orderBy
+    .map((entry) => {
+      const [pair, ...more] = Object.entries(entry);
+      const [field, direction] = pair ?? [];
+      if (!field || more.length || (direction !== 'asc' && direction !== 'desc')) throw new Error(`unsupported orderBy ${JSON.stringify(entry)}`);
+      return `${alias}.${columnOf(model, field)} ${direction.toUpperCase()}`;
+    })
+    .join(', ');
+}
+
+/** A list relation (uses), in its declared order, as a JSON array built by a correlated subquery. */
+function relationSql(type: GraphQLObjectType, model: string, field: Field, orderBy: PrismaOrderBy, alias: string, nodes: FieldNode[], compilation: Compilation): string {
+  const relation = listRelationOf(model, relationName(field));
+  const target = getNamedType(field.type);
+  const listed = isNonNullType(field.type) ? field.type.ofType : field.type;
+  if (!relation || !isObjectType(target) || !isListType(listed)) throw new Refusal(`${type.name}.${field.name} is not a list relation`);
+  const child = compilation.alias();
+  const json = objectJson(target, nodes, child, {}, compilation);
+  const join = relation.join.map(([from, to]) => `${child}.${columnOf(relation.model, from)} = ${alias}.${columnOf(model, to)}`).join(' AND ');
+  const order = orderSql(relation.model, orderBy, child);
+  return `coalesce((SELECT json_agg(${json} ORDER BY ${order}) FROM ${tableOf(relation.model)} ${child} WHERE ${join}), '[]'::json)`;
+}
