@@ -2,7 +2,8 @@ import { ensureValidDid } from '@atproto/syntax';
 import type { Db } from '../db/prisma.js';
 import type { InviteCode } from '../generated/prisma/client.js';
 import type { InviteCodeSelection } from './invite-code-query.js';
-import { DomainError, ensureIntInRange, InvalidRequestError, quote } from './errors.js';
+import { DomainError, ErrorCode, InvalidRequestError } from '../errors.js';
+import { ensureIntInRange, quote } from './checks.js';
 import type { CodeGenerator } from './generate-invite-code.js';
 
 export const ADMIN = 'admin';
@@ -44,7 +45,7 @@ export async function createInviteCodes(db: Db, input: CreateInviteCodesInput, o
     const made: string[] = new Array(slots.length);
     let pending = slots.map((_, index) => index);
     for (let round = 0; pending.length > 0; round++) {
-      if (round === MAX_GENERATION_ROUNDS) throw new DomainError('InternalServerError', 'could not generate unique invite codes');
+      if (round === MAX_GENERATION_ROUNDS) throw new DomainError(ErrorCode.InternalServerError, 'could not generate unique invite codes');
       for (const index of pending) made[index] = options.generateCode();
       const inserted = await tx.inviteCode.createManyAndReturn({
         data: pending.map((index) => ({ code: made[index]!, available: useCount, forAccount: slots[index]!, createdBy: ADMIN, createdAt })),

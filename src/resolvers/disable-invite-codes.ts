@@ -2,7 +2,8 @@ import type { Db } from '../db/prisma.js';
 import type { InviteCode } from '../generated/prisma/client.js';
 import type { InviteCodeSelection } from './invite-code-query.js';
 import { ADMIN } from './create-invite-codes.js';
-import { ensureText, InvalidRequestError } from './errors.js';
+import { InvalidRequestError } from '../errors.js';
+import { ensureText } from './checks.js';
 
 export interface DisableInviteCodesInput {
   codes?: string[] | null;

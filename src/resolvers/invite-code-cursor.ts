@@ -1,6 +1,7 @@
 import type { InviteCode, Prisma } from '../generated/prisma/client.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
-import { ensureText, InvalidRequestError, isStorableTime, quote } from './errors.js';
+import { InvalidRequestError } from '../errors.js';
+import { ensureText, isStorableTime, quote } from './checks.js';
 
 const MAX_INT = 2_147_483_647; // a Postgres integer column
 

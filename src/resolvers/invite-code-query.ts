@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { ensureText } from './errors.js';
+import { ensureText } from './checks.js';
 
 /** The Prisma selection the GraphQL layer asks for (it mirrors the client's selection set). */
 export interface InviteCodeSelection {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma.js';
 import type { InviteCode, Prisma } from '../generated/prisma/client.js';
-import { ensureIntInRange } from './errors.js';
+import { ensureIntInRange } from './checks.js';
 import { orderByOf, parseInviteCodeCursor, type CursorPosition, type InviteCodeOrder } from './invite-code-cursor.js';
 import { inviteCodeWhere, type FilterConditions, type InviteCodeFilter, type InviteCodeSelection } from './invite-code-query.js';
 

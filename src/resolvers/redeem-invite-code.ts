@@ -2,19 +2,9 @@ import type { Db } from '../db/prisma.js';
 import type { InviteCodeUse } from '../generated/prisma/client.js';
 import type { InviteCodeUseSelection } from './invite-code-query.js';
 import { ensureDid } from './create-invite-codes.js';
-import { DomainError, ensureText } from './errors.js';
+import { InvalidInviteCodeError } from '../errors.js';
+import { ensureText } from './checks.js';
 import { insertInviteCodeUse, isInvited, isUniqueViolation, lockInviteCode } from './invite-code-store.js';
-
-export type RedeemRefusal = 'NOT_FOUND' | 'DISABLED' | 'ALREADY_USED' | 'EXHAUSTED';
-
-export class InvalidInviteCodeError extends DomainError {
-  constructor(
-    readonly reason: RedeemRefusal,
-    message = 'Provided invite code not available',
-  ) {
-    super('InvalidInviteCode', message, { reason });
-  }
-}
 
 export interface RedeemInviteCodeInput {
   code: string;

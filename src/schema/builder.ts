@@ -11,6 +11,7 @@ import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { UNBOUNDED_LIST_ITEMS } from './complexity.js';
 import { decodeNodeId } from './node-id.js';
+import { ErrorCode } from '../errors.js';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -44,13 +45,13 @@ export const builder = new SchemaBuilder<{
         return new GraphQLError(
           'Authentication required: send "Authorization: Basic <base64 of admin:password>" as the admin, ' +
             'or "Authorization: Bearer <access token>" as an account',
-          { extensions: { code: 'AuthRequired' } },
+          { extensions: { code: ErrorCode.AuthRequired } },
         );
       }
       if (caller.kind === 'invalid') {
-        return new GraphQLError(`Invalid credentials: ${caller.reason}`, { extensions: { code: 'AuthRequired' } });
+        return new GraphQLError(`Invalid credentials: ${caller.reason}`, { extensions: { code: ErrorCode.AuthRequired } });
       }
-      return new GraphQLError('Not allowed for these credentials', { extensions: { code: 'Forbidden' } });
+      return new GraphQLError('Not allowed for these credentials', { extensions: { code: ErrorCode.Forbidden } });
     },
   },
   complexity: {

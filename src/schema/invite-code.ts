@@ -1,5 +1,5 @@
 import { getPrisma } from '../db/prisma.js';
-import { ensureIntInRange } from '../resolvers/errors.js';
+import { ensureIntInRange } from '../resolvers/checks.js';
 import { findInviteCode } from '../resolvers/find-invite-code.js';
 import { USES_ORDER } from '../resolvers/invite-code-query.js';
 import { accountInviteCodeRows, listAccountInviteCodes } from '../resolvers/list-account-invite-codes.js';

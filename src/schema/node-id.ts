@@ -1,4 +1,5 @@
-import { ensureText, InvalidRequestError, quote } from '../resolvers/errors.js';
+import { InvalidRequestError } from '../errors.js';
+import { ensureText, quote } from '../resolvers/checks.js';
 
 const NODE_TYPES = new Set(['InviteCode', 'InviteCodeUse']);
 

@@ -1,13 +1,14 @@
 import { ensureValidDatetime, ensureValidDid } from '@atproto/syntax';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
-import { isStorableTime, quote } from '../resolvers/errors.js';
+import { ErrorCode } from '../errors.js';
+import { isStorableTime, quote } from '../resolvers/checks.js';
 import { builder } from './builder.js';
 import { sqlOutput } from './sql-declarations.js';
 
 /** A scalar input that fails validation; the server names the argument in the final message. */
 export class InvalidScalarError extends GraphQLError {
   constructor(message: string, node?: ValueNode) {
-    super(message, { nodes: node ?? null, extensions: { code: 'InvalidRequest' } });
+    super(message, { nodes: node ?? null, extensions: { code: ErrorCode.InvalidRequest } });
   }
 }
 

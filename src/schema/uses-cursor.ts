@@ -1,5 +1,6 @@
 import { parsePrismaCursor } from '@pothos/plugin-prisma';
-import { ensureText, InvalidRequestError, quote } from '../resolvers/errors.js';
+import { InvalidRequestError } from '../errors.js';
+import { ensureText, quote } from '../resolvers/checks.js';
 
 /**
  * usesConnection's cursors are the Prisma plugin's (base64 of `GPC:S:<usedBy>`). The plugin

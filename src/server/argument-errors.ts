@@ -1,6 +1,6 @@
 import { BREAK, GraphQLError, isValueNode, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { QUERY_TOO_COMPLEX } from './error-codes.js';
+import { ErrorCode } from '../errors.js';
 
 /**
  * Validation reports a bad input literal at the value, without saying which argument it was
@@ -24,7 +24,7 @@ function withArgumentName(error: GraphQLError, document: DocumentNode): GraphQLE
   const message = argument ? `Invalid value for argument "${argument}": ${error.message}` : error.message;
   return new GraphQLError(message, {
     nodes: error.nodes ?? null,
-    extensions: { ...error.extensions, code: error.extensions.code === QUERY_TOO_COMPLEX ? QUERY_TOO_COMPLEX : 'InvalidRequest' },
+    extensions: { ...error.extensions, code: error.extensions.code === ErrorCode.QueryTooComplex ? ErrorCode.QueryTooComplex : ErrorCode.InvalidRequest },
   });
 }
 

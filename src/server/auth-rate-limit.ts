@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { AttemptOutcome, FailureLimiter } from '../auth/failure-limiter.js';
 import { refusal } from './request-hints.js';
+import { ErrorCode } from '../errors.js';
 
 /** Which secret a request's credentials must match, if it carries any that this gateway checks. */
 export type CredentialCheck = (request: Request, url: URL) => (() => boolean) | undefined;
@@ -46,7 +47,7 @@ export function useAuthRateLimit(guard: CredentialGuard, credentialCheck: Creden
       const outcome = await guard.check(request, serverContext, isRight);
       if (outcome.status !== 'locked') return;
       const retryAfter = String(Math.max(Math.ceil(outcome.retryAfterMs / 1000), 1));
-      endResponse(refusal(429, 'RateLimited', LOCKED_MESSAGE, { 'retry-after': retryAfter }));
+      endResponse(refusal(429, ErrorCode.RateLimited, LOCKED_MESSAGE, { 'retry-after': retryAfter }));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import { getOperationAST, getVariableValues, GraphQLError, Kind, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { QUERY_TOO_COMPLEX } from './error-codes.js';
+import { ErrorCode } from '../errors.js';
 
 /**
  * Refuses, before execution (and before the SQL answers of listings), operations whose cost
@@ -16,7 +16,7 @@ export function useCostLimit(maxCost: number): Plugin {
       setResultAndStopExecution({
         errors: [
           new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}: ask for smaller pages or fewer nested lists`, {
-            extensions: { code: QUERY_TOO_COMPLEX },
+            extensions: { code: ErrorCode.QueryTooComplex },
           }),
         ],
       });

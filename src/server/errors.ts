@@ -4,7 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.js';
 import type { Logger } from '../logger.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
-import { DomainError } from '../resolvers/errors.js';
+import { DomainError, ErrorCode } from '../errors.js';
 
 /**
  * Turns each error of an execution result into what a client may see: domain errors become
@@ -35,22 +35,22 @@ function toClientError(error: GraphQLError, context: GraphQLContext, logger: Log
   // (wrapping the scalar's own GraphQLError) or a required one that is missing. The executor's
   // extensions (HTTP status 400) stay.
   if (!error.path && (!original || original instanceof GraphQLError)) {
-    return new GraphQLError(error.message, { ...at, extensions: { ...error.extensions, code: 'InvalidRequest' } });
+    return new GraphQLError(error.message, { ...at, extensions: { ...error.extensions, code: ErrorCode.InvalidRequest } });
   }
   if (!original) return error;
   if (original instanceof DomainError) {
     return new GraphQLError(original.message, { ...at, extensions: { code: original.code, ...original.extensions } });
   }
   if (original instanceof PothosValidationError) {
-    return new GraphQLError(original.message, { ...at, extensions: { code: 'InvalidRequest' } });
+    return new GraphQLError(original.message, { ...at, extensions: { code: ErrorCode.InvalidRequest } });
   }
   if (isDatabaseUnavailable(original)) {
     logger.warn({ err: original, requestId: context.requestId }, 'database unavailable');
     return new GraphQLError('Database unavailable, try again later', {
       ...at,
-      extensions: { code: 'DatabaseUnavailable', requestId: context.requestId },
+      extensions: { code: ErrorCode.DatabaseUnavailable, requestId: context.requestId },
     });
   }
   logger.error({ err: original, requestId: context.requestId, path: error.path?.join('.') }, 'unexpected error');
-  return new GraphQLError('Unexpected error', { ...at, extensions: { code: 'InternalServerError', requestId: context.requestId } });
+  return new GraphQLError('Unexpected error', { ...at, extensions: { code: ErrorCode.InternalServerError, requestId: context.requestId } });
 }

@@ -9,6 +9,7 @@ import { adminAuthorization } from '../auth/admin-header.js';
 import type { AuthSettings } from '../auth/credentials.js';
 import { MemoryFailureLimiter } from '../auth/memory-failure-limiter.js';
 import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
+import { ErrorCode } from '../errors.js';
 import type { GraphQLContext } from '../context.js';
 import { getPrisma, poolStats } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
@@ -69,9 +70,9 @@ function useTrustedDocuments() {
     getPersistedOperation: (hash) => documents.get(hash) ?? null,
     allowArbitraryOperations: false,
     customErrors: {
-      notFound: { message: 'Unknown persisted operation', extensions: { code: 'InvalidRequest', http: { status: 400 } } },
-      persistedQueryOnly: { message: 'Only trusted documents may run here: send extensions.persistedQuery.sha256Hash', extensions: { code: 'Forbidden', http: { status: 403 } } },
-      keyNotFound: { message: 'Send the sha256 hash of a trusted document', extensions: { code: 'InvalidRequest', http: { status: 400 } } },
+      notFound: { message: 'Unknown persisted operation', extensions: { code: ErrorCode.InvalidRequest, http: { status: 400 } } },
+      persistedQueryOnly: { message: 'Only trusted documents may run here: send extensions.persistedQuery.sha256Hash', extensions: { code: ErrorCode.Forbidden, http: { status: 403 } } },
+      keyNotFound: { message: 'Send the sha256 hash of a trusted document', extensions: { code: ErrorCode.InvalidRequest, http: { status: 400 } } },
     },
   });
 }
@@ -118,7 +119,7 @@ export function createGateway({
       maskError: (error) => {
         if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) return error;
         logger.error({ err: error }, 'unexpected error outside execution');
-        return new GraphQLError('Unexpected error', { extensions: { code: 'InternalServerError' } });
+        return new GraphQLError('Unexpected error', { extensions: { code: ErrorCode.InternalServerError } });
       },
     },
     context: async (initial) => {

@@ -5,14 +5,13 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { QueryLimits } from '../config.js';
+import { ErrorCode } from '../errors.js';
 import { useBodyLimit } from './body-limit.js';
 import { useCostLimit } from './cost-limit.js';
 
-import { QUERY_TOO_COMPLEX } from './error-codes.js';
-
 // GraphQL Armor reports a rejection as a plain validation or syntax error; tagging it here
 // lets the server answer with the contract's code.
-const tag = [(_context: unknown, error: GraphQLError) => Object.assign(error.extensions, { code: QUERY_TOO_COMPLEX })];
+const tag = [(_context: unknown, error: GraphQLError) => Object.assign(error.extensions, { code: ErrorCode.QueryTooComplex })];
 
 /** GraphQL Armor's limits on depth, aliases, directives and tokens, and our cost limit: all before execution. */
 export function useQueryLimits(limits: QueryLimits): Plugin[] {

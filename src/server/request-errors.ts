@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { requestIdOf } from './request-id.js';
+import { ErrorCode } from '../errors.js';
 
 // graphql-yoga's names for requests it cannot run: all bad input, in atproto's words.
 const REQUEST_ERROR_CODES = new Set([
@@ -23,11 +24,11 @@ export function useRequestErrorCodes(): Plugin {
       if (Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
       const errors = result.errors.map((error) => {
         const { code, originalError: _originalError, ...extensions } = error.extensions ?? {};
-        if (code === 'InternalServerError' && !extensions.requestId) return withCode(error, { ...extensions, requestId: requestIdOf(request) }, code);
+        if (code === ErrorCode.InternalServerError && !extensions.requestId) return withCode(error, { ...extensions, requestId: requestIdOf(request) }, code);
         const status = (extensions.http as { status?: number } | undefined)?.status;
-        if (code === undefined && status === 403) return withCode(error, extensions, 'Forbidden');
+        if (code === undefined && status === 403) return withCode(error, extensions, ErrorCode.Forbidden);
         if (typeof code !== 'string' || !REQUEST_ERROR_CODES.has(code)) return error;
-        return withCode(error, extensions, 'InvalidRequest');
+        return withCode(error, extensions, ErrorCode.InvalidRequest);
       });
       setResult({ ...result, errors });
     },

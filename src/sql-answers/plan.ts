@@ -12,7 +12,7 @@ import {
 } from 'graphql';
 import type { GraphQLContext } from '../context.js';
 import type { Logger } from '../logger.js';
-import { DomainError } from '../resolvers/errors.js';
+import { DomainError } from '../errors.js';
 import { declarationOf, filterConditionsIn } from '../schema/sql-declarations.js';
 import { collectFields, type Fragments } from './collect-fields.js';
 import { connectionStatement, listStatement, type SqlAnswerStatement } from './listing-statements.js';
