@@ -136,6 +136,17 @@ describe('the pool when connections fail', () => {
     expect(await queryRow('SELECT 1 AS one', [])).toEqual({ one: 1 });
   });
 
+  it('names its connections "invitegate" in pg_stat_activity, unless the URL names them', async () => {
+    connectPrisma(inject('databaseUrl'));
+    const { pid } = (await queryRow('SELECT pg_backend_pid() AS pid', [])) as { pid: number };
+    const { rows } = await admin.query('SELECT application_name FROM pg_stat_activity WHERE pid = $1', [pid]);
+    expect(rows).toEqual([{ application_name: 'invitegate' }]);
+    await disconnectPrisma();
+    connectThroughProxy();
+    const named = (await queryRow('SELECT current_setting($1) AS name', ['application_name'])) as { name: string };
+    expect(named.name).toBe(name);
+  });
+
   it('disconnects while Postgres terminates the connections, and leaves none open', async () => {
     connectThroughProxy();
     await Promise.all([1, 2, 3].map(() => queryRow('SELECT pg_sleep(0.1) AS slept', [])));

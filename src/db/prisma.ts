@@ -35,6 +35,8 @@ export function connectPrisma(connectionString: string, options: PrismaOptions =
   // Our own pool (the adapter's would do) so that its usage can be reported as metrics.
   pool = new pg.Pool({
     connectionString,
+    // How operators find the gateway's connections in pg_stat_activity; one in the URL wins.
+    application_name: 'invitegate',
     max: options.poolSize ?? 10,
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
