@@ -16,7 +16,7 @@ const AccountCodes = builder.objectRef<{ account: string; codes: InviteCodeRow[]
 const IDEMPOTENCY_KEY =
   'Makes retries safe: 1..100 printable characters, remembered for 24 hours. A call repeating a key with the same input ' +
   'creates nothing and returns the codes of the first call (as they are now); the same key with different input, ' +
-  'or used by the other create mutation, is InvalidRequest. Concurrent calls with one key create once.';
+  'or with the other create mutation, is InvalidRequest. Concurrent calls with one key create once; a call that failed leaves its key unused.';
 
 const CreateInviteCodeInput = builder.inputType('CreateInviteCodeInput', {
   description: 'One new code (server.createInviteCode).',
