@@ -1,13 +1,11 @@
 // Idempotent issuing: createInviteCode(s) with an idempotencyKey return the first call's codes
 // on a repeat, refuse the key with other input, and create once under concurrency.
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getPrisma } from '../src/db/prisma.js';
 import { CreateInviteCodeDocument, CreateInviteCodesDocument } from './generated/operations.js';
 import { redeem } from './helpers/fixtures.js';
-import { ADMIN_PASSWORD, adminAuth, execute, ok, post, randomDid, startTestGateway } from './helpers/gateway.js';
-import { startMain } from './helpers/main-process.js';
+import { execute, ok, post, randomDid, startTestGateway } from './helpers/gateway.js';
 
 const gateway = startTestGateway();
 
@@ -124,41 +122,6 @@ describe('concurrent calls with one key', () => {
     expect(results.filter(({ errors }) => !errors)).toHaveLength(1);
     expect(results.filter(({ errors }) => errors?.[0]?.extensions?.code === 'InvalidRequest')).toHaveLength(9);
     expect(await rowsOwnedBy(accounts)).toBe(1);
-  });
-});
-
-describe('concurrent calls with one key across two gateway processes', () => {
-  const processes: ChildProcess[] = [];
-  const urls: string[] = [];
-
-  beforeAll(async () => {
-    for (let i = 0; i < 2; i++) {
-      const started = await startMain({ DATABASE_URL: inject('databaseUrl'), ADMIN_PASSWORD });
-      processes.push(started.child);
-      urls.push(started.url);
-    }
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(processes.map((child) => new Promise((done) => (child.on('exit', done), child.kill('SIGTERM')))));
-  });
-
-  async function createOver(url: string, input: object): Promise<unknown> {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: adminAuth },
-      body: JSON.stringify({ query: 'mutation($input: CreateInviteCodesInput!) { createInviteCodes(input: $input) { account codes { code } } }', variables: { input } }),
-    });
-    return response.json();
-  }
-
-  it('20 simultaneous identical calls, split over both, create once and all get the same codes', async () => {
-    const accounts = [randomDid(), randomDid()];
-    const input = { codeCount: 5, useCount: 1, forAccounts: accounts, idempotencyKey: newKey() };
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => createOver(urls[i % 2]!, input)));
-    for (const answer of answers) expect(answer).toEqual(answers[0]);
-    expect(answers[0]).toMatchObject({ data: { createInviteCodes: [{ account: accounts[0] }, { account: accounts[1] }] } });
-    expect(await rowsOwnedBy(accounts)).toBe(10);
   });
 });
 
