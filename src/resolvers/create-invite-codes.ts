@@ -2,9 +2,12 @@ import { ensureValidDid } from '@atproto/syntax';
 import type { Db } from '../db/prisma.js';
 import type { InviteCode } from '../generated/prisma/client.js';
 import type { InviteCodeSelection } from './invite-code-query.js';
-import { DomainError, ErrorCode, InvalidRequestError } from '../errors.js';
+import { InvalidRequestError } from '../errors.js';
 import { ensureIntInRange, quote } from './checks.js';
 import type { CodeGenerator } from './generate-invite-code.js';
+import { claimOrReplay, ensureValidIdempotencyKey, type IdempotentOperation } from './idempotency-key.js';
+import { pruneIdempotencyKeys, recordIdempotentCodes } from './idempotency-key-store.js';
+import { insertInviteCodes, readInviteCodesInOrder } from './new-invite-code-store.js';
 
 export const ADMIN = 'admin';
 export const LIMITS = { useCount: 100_000, codeCount: 1_000, accounts: 1_000, codesPerCall: 10_000 };
@@ -14,6 +17,8 @@ export interface CreateInviteCodesInput {
   useCount: number;
   /** Owner DIDs, or ["admin"] for codes with no owner. */
   forAccounts: string[];
+  /** A repeat with the same key and input returns the first call's codes and creates nothing. */
+  idempotencyKey?: string | null;
 }
 
 export interface CreateOptions {
@@ -21,6 +26,8 @@ export interface CreateOptions {
   now?: () => Date;
   /** What to read back of the new codes, in the same transaction. */
   selection?: InviteCodeSelection;
+  /** Which call this is, for idempotency keys (a key is refused by the other call). */
+  operation?: IdempotentOperation;
 }
 
 export interface AccountCodes {
@@ -28,44 +35,30 @@ export interface AccountCodes {
   codes: InviteCode[];
 }
 
-const MAX_GENERATION_ROUNDS = 8;
 // A batch of 10000 codes takes a few seconds; Prisma's default (5 s) is too tight.
 const TRANSACTION_TIMING = { maxWait: 10_000, timeout: 60_000 };
 
 /**
  * server.createInviteCodes: `codeCount` new codes for each account, in input order, created
- * by "admin", all in one transaction. Generated codes that collide are generated again.
+ * by "admin", all in one transaction. Generated codes that collide are generated again. With
+ * an idempotency key already used by an equal call, it returns that call's codes instead.
  */
 export async function createInviteCodes(db: Db, input: CreateInviteCodesInput, options: CreateOptions): Promise<AccountCodes[]> {
-  const { codeCount, useCount, forAccounts } = ensureValidInput(input);
-  if (forAccounts.length === 0) return [];
+  const { codeCount, useCount, forAccounts, idempotencyKey } = ensureValidInput(input);
+  const key = idempotencyKey ?? undefined;
+  if (forAccounts.length === 0 && key === undefined) return [];
+  if (key !== undefined) await pruneIdempotencyKeys(db);
   const createdAt = (options.now ?? (() => new Date()))();
-  const slots = forAccounts.flatMap((account) => Array.from({ length: codeCount }, () => account));
   const rows = await db.$transaction(async (tx) => {
-    const made: string[] = new Array(slots.length);
-    let pending = slots.map((_, index) => index);
-    for (let round = 0; pending.length > 0; round++) {
-      if (round === MAX_GENERATION_ROUNDS) throw new DomainError(ErrorCode.InternalServerError, 'could not generate unique invite codes');
-      for (const index of pending) made[index] = options.generateCode();
-      const inserted = await tx.inviteCode.createManyAndReturn({
-        data: pending.map((index) => ({ code: made[index]!, available: useCount, forAccount: slots[index]!, createdBy: ADMIN, createdAt })),
-        select: { code: true },
-        skipDuplicates: true,
-      });
-      pending = collided(made, pending, new Set(inserted.map(({ code }) => code)));
-    }
-    const read = await tx.inviteCode.findMany({ ...options.selection, where: { code: { in: made } } });
-    const byCode = new Map(read.map((row) => [row.code, row]));
-    return made.map((code) => byCode.get(code)!);
+    const operation = options.operation ?? 'createInviteCodes';
+    const replayed = key === undefined ? undefined : await claimOrReplay(tx, key, operation, { codeCount, useCount, forAccounts });
+    if (replayed) return readInviteCodesInOrder(tx, replayed, options.selection);
+    const slots = forAccounts.flatMap((account) => Array.from({ length: codeCount }, () => account));
+    const made = await insertInviteCodes(tx, slots, { useCount, createdBy: ADMIN, createdAt, generateCode: options.generateCode });
+    if (key !== undefined) await recordIdempotentCodes(tx, key, made);
+    return readInviteCodesInOrder(tx, made, options.selection);
   }, TRANSACTION_TIMING);
   return forAccounts.map((account, position) => ({ account, codes: rows.slice(position * codeCount, (position + 1) * codeCount) }));
-}
-
-/** The slots whose code was not inserted: it collided with a stored code or an earlier slot's. */
-function collided(made: string[], pending: number[], inserted: Set<string>): number[] {
-  const firstSlot = new Map<string, number>();
-  made.forEach((code, index) => firstSlot.has(code) || firstSlot.set(code, index));
-  return pending.filter((index) => !inserted.has(made[index]!) || firstSlot.get(made[index]!) !== index);
 }
 
 function ensureValidInput(input: CreateInviteCodesInput): CreateInviteCodesInput {
@@ -81,6 +74,7 @@ function ensureValidInput(input: CreateInviteCodesInput): CreateInviteCodesInput
     seen.add(account);
     if (account !== ADMIN) ensureDid('forAccounts', account);
   }
+  if (input.idempotencyKey != null) ensureValidIdempotencyKey(input.idempotencyKey);
   const total = forAccounts.length * input.codeCount;
   if (total > LIMITS.codesPerCall) {
     throw new InvalidRequestError(`One call creates at most ${LIMITS.codesPerCall} codes; this one asks for ${total}`);

@@ -14,11 +14,17 @@ const AccountCodes = builder.objectRef<{ account: string; codes: InviteCodeRow[]
   }),
 });
 
+const IDEMPOTENCY_KEY =
+  'Makes retries safe: 1..100 printable characters, remembered for 24 hours. A call repeating a key with the same input ' +
+  'creates nothing and returns the codes of the first call (as they are now); the same key with different input, ' +
+  'or with the other create mutation, is InvalidRequest. Concurrent calls with one key create once; a call that failed leaves its key unused.';
+
 const CreateInviteCodeInput = builder.inputType('CreateInviteCodeInput', {
   description: 'One new code (server.createInviteCode).',
   fields: (t) => ({
     useCount: t.int({ required: true, description: 'Uses the code allows (becomes `available`), 1..100000.' }),
     forAccount: t.field({ type: 'Did', description: 'The owner; omit it for an "admin" code with no owner.' }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY }),
   }),
 });
 
@@ -31,6 +37,7 @@ const CreateInviteCodesInput = builder.inputType('CreateInviteCodesInput', {
       type: ['Did'],
       description: 'Owners, at most 1000 distinct DIDs; omitted means ["admin"], [] creates nothing. At most 10000 codes per call.',
     }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY }),
   }),
 });
 
@@ -42,8 +49,8 @@ builder.mutationField('createInviteCode', (t) =>
     resolve: async (query, _root, { input }, { generateCode }) => {
       const [created] = await createInviteCodes(
         getPrisma(),
-        { codeCount: 1, useCount: input.useCount, forAccounts: [input.forAccount ?? ADMIN] },
-        { generateCode, selection: query },
+        { codeCount: 1, useCount: input.useCount, forAccounts: [input.forAccount ?? ADMIN], idempotencyKey: input.idempotencyKey },
+        { generateCode, selection: query, operation: 'createInviteCode' },
       );
       const [code] = created?.codes ?? [];
       if (!code) throw new Error('the created code cannot be read back');
@@ -63,7 +70,8 @@ builder.mutationField('createInviteCodes', (t) =>
       const selection = queryFromInfo({ context, info, path: ['codes'], typeName: 'InviteCode' });
       const forAccounts = input.forAccounts ?? [ADMIN];
       const codeCount = input.codeCount ?? 1;
-      return createInviteCodes(getPrisma(), { codeCount, useCount: input.useCount, forAccounts }, { generateCode: context.generateCode, selection });
+      const { useCount, idempotencyKey } = input;
+      return createInviteCodes(getPrisma(), { codeCount, useCount, forAccounts, idempotencyKey }, { generateCode: context.generateCode, selection, operation: 'createInviteCodes' });
     },
   }),
 );
