@@ -190,7 +190,11 @@ async function measureOperation(scales: Scale[], name: string): Promise<void> {
     const participants = scales.flatMap((scale) => serversOf(scale).map((server) => ({ server, body: operationOf(scale).body })));
     const results = await interleaved(participants, connections);
     let next = 0;
-    const perScale = scales.map((scale) => results.slice(next, (next += serversOf(scale).length)));
+    const perScale = scales.map((scale) => {
+      const start = next;
+      next += serversOf(scale).length;
+      return results.slice(start, next);
+    });
     for (const [index, scale] of scales.entries()) {
       const [gateway, ...floors] = perScale[index]!;
       const result = summarise(gateway!);

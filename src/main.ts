@@ -1,8 +1,8 @@
-import { ConfigError, readConfig } from './config.js';
+import { type Config, ConfigError, readConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startGateway } from './server/start.js';
 
-let config;
+let config: Config;
 try {
   config = readConfig();
 } catch (error) {

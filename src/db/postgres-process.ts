@@ -57,7 +57,10 @@ export async function initialiseCluster(
     if (user) for (const path of [clusterDir, secretDir, passwordFile]) await chown(path, user.uid, user.gid);
     const args = [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', `--username=${superuser}`, `--pwfile=${passwordFile}`];
     const output: string[] = [];
-    const code = await exitOf(spawnAs(initdb, args, user, (line) => (output.push(line), log(line))), initdb, user);
+    const code = await exitOf(spawnAs(initdb, args, user, (line) => {
+      output.push(line);
+      log(line);
+    }), initdb, user);
     if (code !== 0) throw new Error(`initdb failed (exit code ${code}): ${output.join('').trim().slice(-2000)}`);
   } finally {
     await rm(secretDir, { recursive: true, force: true });
@@ -75,7 +78,10 @@ export async function startPostmaster(
   { clusterDir, port, flags, user, log }: { clusterDir: string; port: number; flags: string[]; user: ClusterUser | undefined; log: Log },
 ): Promise<Postmaster> {
   const output: string[] = [];
-  const child = spawnAs(postgres, ['-D', clusterDir, '-p', String(port), ...flags], user, (line) => (output.push(line), log(line)));
+  const child = spawnAs(postgres, ['-D', clusterDir, '-p', String(port), ...flags], user, (line) => {
+    output.push(line);
+    log(line);
+  });
   let exited = false;
   const exit = exitOf(child, postgres, user).finally(() => (exited = true));
   const failedEarly = exit.then((code) => {

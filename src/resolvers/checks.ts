@@ -10,6 +10,7 @@ export function ensureIntInRange(name: string, value: number, min: number, max: 
 
 const MAX_TEXT_LENGTH = 2048;
 // Postgres text cannot hold NUL; other control characters never occur in codes or DIDs.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** A code, owner or cursor string: at most 2048 characters, no control characters. */

@@ -25,8 +25,8 @@ export async function disableInviteCodes(db: Db, input: DisableInviteCodesInput,
   if (accounts.length > DISABLE_LIMITS.accounts) {
     throw new InvalidRequestError(`Argument "accounts" may list at most ${DISABLE_LIMITS.accounts} accounts`);
   }
-  codes.forEach((code, index) => ensureText(`codes[${index}]`, code));
-  accounts.forEach((account, index) => ensureText(`accounts[${index}]`, account));
+  for (const [index, code] of codes.entries()) ensureText(`codes[${index}]`, code);
+  for (const [index, account] of accounts.entries()) ensureText(`accounts[${index}]`, account);
   if (codes.length === 0 && accounts.length === 0) return [];
   return db.$transaction(async (tx) => {
     const disabled = await tx.inviteCode.updateManyAndReturn({

@@ -37,7 +37,7 @@ export async function insertInviteCodes(tx: Tx, slots: string[], { useCount, cre
 /** The slots whose code was not inserted: it collided with a stored code or an earlier slot's. */
 function collided(made: string[], pending: number[], inserted: Set<string>): number[] {
   const firstSlot = new Map<string, number>();
-  made.forEach((code, index) => firstSlot.has(code) || firstSlot.set(code, index));
+  for (const [index, code] of made.entries()) if (!firstSlot.has(code)) firstSlot.set(code, index);
   return pending.filter((index) => !inserted.has(made[index]!) || firstSlot.get(made[index]!) !== index);
 }
 

@@ -96,7 +96,10 @@ export class GraphiQLAssets {
         let body = asset.body;
         if (encoding) {
           let encoded = asset.encoded.get(encoding);
-          if (!encoded) asset.encoded.set(encoding, (encoded = compress[encoding](asset.body)));
+          if (!encoded) {
+            encoded = compress[encoding](asset.body);
+            asset.encoded.set(encoding, encoded);
+          }
           body = await encoded;
           headers['content-encoding'] = encoding;
         }

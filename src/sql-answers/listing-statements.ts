@@ -80,7 +80,10 @@ export function connectionStatement(field: Field, page: ListingPage, conditions:
   };
   const pageInfoFields = (type: GraphQLObjectType): FieldCompiler<RowValue> => (name) => {
     relayField(type, name, compilation, ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']);
-    if (name === 'hasNextPage') return (countRows = true), (row) => Number(row.row_count) > page.first;
+    if (name === 'hasNextPage') {
+      countRows = true;
+      return (row) => Number(row.row_count) > page.first;
+    }
     if (name === 'hasPreviousPage') return () => page.after !== undefined;
     readCursors = true;
     return name === 'startCursor' ? (row) => cursors(row)[0] ?? null : (row) => cursors(row).at(-1) ?? null;
@@ -95,7 +98,8 @@ export function connectionStatement(field: Field, page: ListingPage, conditions:
       const info = fieldType(connection, 'pageInfo');
       return rowObject(info.name, merged, fragments, pageInfoFields(info));
     }
-    return (countTotal = true), (row) => Number(row.total);
+    countTotal = true;
+    return (row) => Number(row.total);
   };
   const toValue = rowObject(connection.name, nodes, fragments, connectionFields);
 

@@ -77,7 +77,10 @@ function compile({ schema, document, operationName, variableValues }: ExecutionA
 
 function plan(args: ExecutionArgs): SqlAnswer | undefined {
   let compiled = compiledByDocument.get(args.document);
-  if (!compiled) compiledByDocument.set(args.document, (compiled = new Map()));
+  if (!compiled) {
+    compiled = new Map();
+    compiledByDocument.set(args.document, compiled);
+  }
   const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
   let answer = compiled.get(key);
   if (!answer) {
