@@ -14,7 +14,9 @@ const ROOT = new URL('..', import.meta.url).pathname;
 /** The arguments of node in package.json's start:prod script. */
 async function productionNodeArgs(): Promise<string[]> {
   const { scripts } = JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
-  const [command, ...args] = (scripts['start:prod'] ?? '').trim().split(/\s+/);
+  // The script execs node (so that npm hands signals to the gateway): "exec node <args>".
+  const words = (scripts['start:prod'] ?? '').trim().split(/\s+/);
+  const [command, ...args] = words[0] === 'exec' ? words.slice(1) : words;
   if (command !== 'node') throw new Error('start:prod is expected to run node');
   return args;
 }
