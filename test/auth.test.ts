@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AdminInviteCodesDocument,
   CreateInviteCodeDocument,
+  DisableInviteCodesDocument,
   InvitedByDocument,
   MyInviteCodesDocument,
   NodeByIdDocument,
@@ -48,8 +49,23 @@ describe('auth', () => {
   });
 
   it('admin may do everything', async () => {
-    const result = await execute(gateway, AdminInviteCodesDocument, { first: 1 });
-    expect(result.errors).toBeUndefined();
+    const [fresh] = (await createCodes(gateway, { useCount: 2 })) as [string];
+    const invited = account.replace('did:plc:', 'did:plc:x');
+    const attempts = [
+      () => execute(gateway, AdminInviteCodesDocument, { first: 1 }),
+      () => execute(gateway, MyInviteCodesDocument, { account }),
+      () => execute(gateway, InvitedByDocument, { account: invited }),
+      () => execute(gateway, NodeByIdDocument, { id: Buffer.from(`InviteCode:${code}`).toString('base64') }),
+      () => post(gateway, { query: `{ inviteCode(code: "${code}") { code available usedCount remaining disabled uses { usedBy } usesConnection { totalCount } } }` }),
+      () => execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: randomDid() } }),
+      () => execute(gateway, RedeemInviteCodeDocument, { input: { code: fresh, usedBy: randomDid() } }),
+      () => execute(gateway, DisableInviteCodesDocument, { input: { codes: [fresh] } }),
+    ];
+    for (const attempt of attempts) {
+      const result = await attempt();
+      expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+      expect(result.data).toBeTruthy();
+    }
   });
 
   it('an account token reads its own codes and its own invitedBy', async () => {

@@ -1,23 +1,37 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../src/config.js';
 
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
 describe('configuration', () => {
   it('has the documented defaults', () => {
-    expect(readConfig({})).toMatchObject({
+    expect(readConfig({})).toEqual({
       port: 4000,
       databaseUrl: undefined,
       dataDir: '.data',
       adminPassword: undefined,
       jwtSecret: undefined,
       jwtAudience: undefined,
+      metricsToken: undefined,
+      otlpEndpoint: undefined,
       serviceHostname: 'localhost',
       graphiql: true,
       introspection: true,
+      trustedDocuments: false,
+      corsOrigins: undefined,
+      trustProxy: [],
+      logLevel: 'info',
+      production: false,
+      shutdownTimeoutMs: 10_000,
+      authFailures: { maxFailures: 10, windowMs: 60_000 },
+      database: { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 3_000 },
+      limits: { maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxTokens: 1500, maxCost: 50_000, maxBodyBytes: 1_000_000 },
     });
   });
 
-  it('reads every variable', () => {
-    const config = readConfig({
+  it('reads every variable of the README\'s configuration table', () => {
+    const env = {
       PORT: '8080',
       DATABASE_URL: 'postgresql://u@db:5432/x',
       DATA_DIR: '/var/lib/invitegate',
@@ -27,17 +41,48 @@ describe('configuration', () => {
       SERVICE_HOSTNAME: 'PDS.Example.com',
       GRAPHIQL: 'false',
       INTROSPECTION: 'false',
-    });
-    expect(config).toMatchObject({
+      CORS_ORIGINS: 'https://app.example.com,https://admin.example.com',
+      TRUSTED_DOCUMENTS: 'true',
+      LOG_LEVEL: 'warn',
+      DB_POOL_SIZE: '4',
+      DB_STATEMENT_TIMEOUT_MS: '2000',
+      DB_CONNECT_TIMEOUT_MS: '500',
+      SHUTDOWN_TIMEOUT_MS: '2500',
+      ADMIN_AUTH_MAX_FAILURES: '5',
+      ADMIN_AUTH_WINDOW_MS: '30000',
+      TRUST_PROXY: 'loopback',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      METRICS_TOKEN: 'scrape-me',
+      MAX_DEPTH: '9',
+      MAX_ALIASES: '16',
+      MAX_DIRECTIVES: '21',
+      MAX_TOKENS: '1600',
+      MAX_BODY_BYTES: '2000000',
+      MAX_COST: '60000',
+    };
+    const documented = [...README.matchAll(/^\| `([A-Z_]+)` \|/gm)].map(([, name]) => name);
+    expect(Object.keys(env).sort()).toEqual(documented.sort());
+    expect(readConfig(env)).toEqual({
       port: 8080,
       databaseUrl: 'postgresql://u@db:5432/x',
       dataDir: '/var/lib/invitegate',
       adminPassword: 'secret',
       jwtSecret: 'jwt',
       jwtAudience: 'did:web:pds.example.com',
+      metricsToken: 'scrape-me',
+      otlpEndpoint: 'http://collector:4318',
       serviceHostname: 'pds.example.com',
       graphiql: false,
       introspection: false,
+      trustedDocuments: true,
+      corsOrigins: ['https://app.example.com', 'https://admin.example.com'],
+      trustProxy: ['loopback'],
+      logLevel: 'warn',
+      production: false,
+      shutdownTimeoutMs: 2500,
+      authFailures: { maxFailures: 5, windowMs: 30_000 },
+      database: { poolSize: 4, statementTimeoutMs: 2000, connectTimeoutMs: 500 },
+      limits: { maxDepth: 9, maxAliases: 16, maxDirectives: 21, maxTokens: 1600, maxCost: 60_000, maxBodyBytes: 2_000_000 },
     });
   });
 

@@ -1,7 +1,7 @@
 // As root, Postgres runs as the `postgres` user, which may be unable to enter the directories
 // of a clone under /root or another mode 0700 directory: the binaries then run from a copy it
 // can reach, and a DATA_DIR it cannot reach stops the start with one message that says why.
-import { mkdir, mkdtemp, readFile, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readlink, realpath, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -34,7 +34,11 @@ describe.skipIf(!asRoot)('as root, in a directory that the postgres user cannot 
     try {
       const pid = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       const executable = await readlink(`/proc/${pid}/exe`);
+      // The kernel shows the real path: running the package through the symlink's target would
+      // not be under `closed` either, yet a real clone there has no such way out.
       expect(executable.startsWith(closed)).toBe(false);
+      expect(executable.startsWith(`${await realpath(join(packaged.postgres, '..', '..'))}/`)).toBe(false);
+      expect(executable.startsWith(join(tmpdir(), 'invitegate-postgres-'))).toBe(true);
       const copy = join(executable, '..', '..');
       const stats = await stat(copy);
       expect([stats.uid, stats.mode & 0o022]).toEqual([0, 0]);

@@ -198,8 +198,12 @@ describe.each([
       expect(await listed({ createdBy: owner })).toEqual([]);
       const { inviteCodes } = await ok(gateway, ListingCursorsDocument, { filter: { forAccount: owner }, first: 1 });
       const createdAt = inviteCodes.edges[0]!.node.createdAt;
+      // The six codes share one createdAt: a millisecond later is after all of them.
+      const later = new Date(Date.parse(createdAt) + 1).toISOString();
       expect(await listed({ createdAfter: createdAt })).toHaveLength(6);
+      expect(await listed({ createdAfter: later })).toEqual([]);
       expect(await listed({ createdBefore: createdAt })).toEqual([]);
+      expect(await listed({ createdBefore: later })).toHaveLength(6);
       const unknown = await ok(gateway, ListingCursorsDocument, { filter: { forAccount: randomDid() } });
       expect(unknown.inviteCodes).toEqual({
         totalCount: 0,

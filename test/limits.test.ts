@@ -127,6 +127,28 @@ describe('query limits', () => {
     const response = await gateway.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
+    // Over a socket, the answer comes while the body is still unsent: it is never read.
+    const server = createServer(gateway);
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no answer before the body was sent')), 5_000);
+        const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+        const request = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers }, (answer) => {
+          clearTimeout(timer);
+          answer.resume();
+          resolve(answer.statusCode ?? 0);
+          request.destroy();
+        });
+        request.on('error', () => {});
+        request.flushHeaders();
+      });
+      expect(status).toBe(413);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((closed) => server.close(closed));
+    }
   });
 
   it('refuse a Content-Length that is not a number of bytes with 400', async () => {

@@ -35,6 +35,11 @@ describe('SQL statements per request', () => {
 
   it('a page after a cursor is one statement, inside a tie group or across one', async () => {
     const filter = { forAccount: owner };
+    // Uses: 20 codes have 2, 40 have none; a page of 5 after the 30th code stays among the zeros.
+    const first = await execute(gateway, AdminInviteCodesDocument, { sort: 'USAGE', first: 30, filter });
+    const inside = await execute(gateway, AdminInviteCodesDocument, { sort: 'USAGE', first: 5, filter, after: first.data!.inviteCodes.pageInfo.endCursor });
+    expect(inside.data!.inviteCodes.edges.map(({ node }) => node.usedCount)).toEqual([0, 0, 0, 0, 0]);
+    expect(inside.statements).toHaveLength(1);
     const second = await execute(gateway, AdminInviteCodesDocument, { sort: 'USAGE', first: 15, filter });
     const crossing = await execute(gateway, AdminInviteCodesDocument, { sort: 'USAGE', first: 10, filter, after: second.data!.inviteCodes.pageInfo.endCursor });
     expect(crossing.data!.inviteCodes.edges.map(({ node }) => node.usedCount)).toEqual([2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
