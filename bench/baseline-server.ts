@@ -41,7 +41,11 @@ async function serve(url: string, poolSize: number, style: BaselineStyle): Promi
         ({ rows }) => {
           const edges = rows[0]!.edges;
           response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(style === 'tight' ? `{"data":{"inviteCodes":{"edges":${edges as string}}}}` : JSON.stringify({ data: { inviteCodes: { edges } } }));
+          response.end(
+            style === 'tight'
+              ? `{"data":{"inviteCodes":{"edges":${edges as string}}}}`
+              : JSON.stringify({ data: { inviteCodes: { edges } } }),
+          );
         },
         () => {
           response.writeHead(500);
@@ -57,7 +61,11 @@ async function serve(url: string, poolSize: number, style: BaselineStyle): Promi
 }
 
 /** Starts the baseline in a child process; it stops with the returned close(). */
-export async function startBaselineServer(url: string, poolSize: number, style: BaselineStyle): Promise<{ url: string; pid: number; close: () => Promise<void> }> {
+export async function startBaselineServer(
+  url: string,
+  poolSize: number,
+  style: BaselineStyle,
+): Promise<{ url: string; pid: number; close: () => Promise<void> }> {
   const args = [new URL(import.meta.url).pathname, url, String(poolSize), style];
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     env: { ...process.env, NODE_ENV: 'production' },

@@ -11,7 +11,9 @@ export async function loadDataset(url: string, scale: number): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ count: string }>("SELECT count(*) FROM invite_code WHERE code LIKE 'bench-0%'");
+    const { rows } = await client.query<{ count: string }>(
+      "SELECT count(*) FROM invite_code WHERE code LIKE 'bench-0%'",
+    );
     if (Number(rows[0]!.count) === scale) return;
     await client.query('TRUNCATE invite_code_use, invite_code');
     await client.query(

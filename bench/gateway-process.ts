@@ -21,7 +21,10 @@ async function productionNodeArgs(): Promise<string[]> {
   return args;
 }
 
-export async function startGatewayProcess(env: Record<string, string | undefined>, extraNodeArgs: string[] = []): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  env: Record<string, string | undefined>,
+  extraNodeArgs: string[] = [],
+): Promise<GatewayProcess> {
   const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, ...(await productionNodeArgs())], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -57,7 +60,13 @@ export async function startGatewayProcess(env: Record<string, string | undefined
 export async function waitForReady(url: string): Promise<void> {
   const ready = url.replace(/\/graphql$/, '/ready');
   for (let attempt = 0; attempt < 600; attempt++) {
-    if ((await fetch(ready).then((response) => response.status, () => 0)) === 200) return;
+    if (
+      (await fetch(ready).then(
+        (response) => response.status,
+        () => 0,
+      )) === 200
+    )
+      return;
     await new Promise((done) => setTimeout(done, 50));
   }
   throw new Error('gateway never became ready');

@@ -31,7 +31,10 @@ export async function measure(
   const options =
     typeof body === 'string'
       ? { ...base, body }
-      : { ...base, requests: [{ method: 'POST' as const, setupRequest: (request: object) => ({ ...request, body: body() }) }] };
+      : {
+          ...base,
+          requests: [{ method: 'POST' as const, setupRequest: (request: object) => ({ ...request, body: body() }) }],
+        };
   const result = await autocannon(options);
   return {
     requestsPerSecond: result.requests.average,

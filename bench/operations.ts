@@ -26,7 +26,9 @@ export function operations(deepCursor: string): Operation[] {
     {
       name: 'q1',
       description: 'inviteCodes(first: 50) RECENT, with uses',
-      body: query(`query Q1($first: Int) { inviteCodes(first: $first) { edges { node { ${CODE_FIELDS} } } } }`, { first: 50 }),
+      body: query(`query Q1($first: Int) { inviteCodes(first: $first) { edges { node { ${CODE_FIELDS} } } } }`, {
+        first: 50,
+      }),
       baseline: true,
     },
     {
@@ -37,9 +39,12 @@ export function operations(deepCursor: string): Operation[] {
     {
       name: 'q2-deep',
       description: 'inviteCodes(first: 50, sort: USAGE), page after a cursor 90% down',
-      body: query(`query Q2($after: String) { inviteCodes(first: 50, sort: USAGE, after: $after) { edges { node { ${CODE_FIELDS} } } } }`, {
-        after: deepCursor,
-      }),
+      body: query(
+        `query Q2($after: String) { inviteCodes(first: 50, sort: USAGE, after: $after) { edges { node { ${CODE_FIELDS} } } } }`,
+        {
+          after: deepCursor,
+        },
+      ),
     },
     {
       name: 'q3',

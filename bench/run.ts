@@ -58,7 +58,12 @@ async function openBenchDatabase() {
 }
 
 /** SQL statements per request, from pg_stat_statements over `count` sequential requests. */
-async function statementsPerRequest(dbUrl: string, url: string, operation: Operation, count = 50): Promise<number | undefined> {
+async function statementsPerRequest(
+  dbUrl: string,
+  url: string,
+  operation: Operation,
+  count = 50,
+): Promise<number | undefined> {
   // Let requests of an earlier load that are still queued finish first.
   await new Promise((done) => setTimeout(done, 2000));
   const client = new pg.Client({ connectionString: dbUrl });
@@ -85,10 +90,14 @@ async function statementsPerRequest(dbUrl: string, url: string, operation: Opera
 
 /** The baselines must give the gateway's answer, or their floor would be for other work. */
 async function checkSameAnswers(gatewayUrl: string, baselineUrls: string[], body: string): Promise<void> {
-  const answer = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body }).then((response) => response.json());
+  const answer = (url: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body }).then((response) =>
+      response.json(),
+    );
   const expected = await answer(gatewayUrl);
   for (const url of baselineUrls) {
-    if (!isDeepStrictEqual(await answer(url), expected)) throw new Error(`the baseline at ${url} does not answer as the gateway does`);
+    if (!isDeepStrictEqual(await answer(url), expected))
+      throw new Error(`the baseline at ${url} does not answer as the gateway does`);
   }
 }
 
@@ -126,10 +135,14 @@ async function round(server: Server, body: Operation['body'], connections: numbe
  * Rounds of several servers, interleaved (a, b, c, a, b, c, ...) so that the machine's slow and
  * fast moments fall on all of them; comparisons are medians of per-round ratios.
  */
-async function interleaved(servers: { server: Server; body: Operation['body'] }[], connections: number): Promise<RoundResult[][]> {
+async function interleaved(
+  servers: { server: Server; body: Operation['body'] }[],
+  connections: number,
+): Promise<RoundResult[][]> {
   const results = servers.map((): RoundResult[] => []);
   for (let index = 0; index < rounds; index++) {
-    for (const [which, { server, body }] of servers.entries()) results[which]!.push(await round(server, body, connections));
+    for (const [which, { server, body }] of servers.entries())
+      results[which]!.push(await round(server, body, connections));
   }
   return results;
 }
@@ -169,9 +182,17 @@ async function prepareScale(serverUrl: string, codes: number, ownDatabase: boole
   const loadStart = Date.now();
   await loadDataset(databaseUrl, codes);
   console.log(`dataset: ${codes} codes ready in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
-  const gateway = await startGatewayProcess({ DATABASE_URL: databaseUrl, ADMIN_PASSWORD }, profile && args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : []);
-  const baselines = [await startBaselineServer(databaseUrl, POOL_SIZE, 'plain'), await startBaselineServer(databaseUrl, POOL_SIZE, 'tight')];
-  const selected = operations(await deepUsageCursor(databaseUrl)).filter(({ name }) => !args.only || args.only.split(',').some((only) => name.startsWith(only)));
+  const gateway = await startGatewayProcess(
+    { DATABASE_URL: databaseUrl, ADMIN_PASSWORD },
+    profile && args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [],
+  );
+  const baselines = [
+    await startBaselineServer(databaseUrl, POOL_SIZE, 'plain'),
+    await startBaselineServer(databaseUrl, POOL_SIZE, 'tight'),
+  ];
+  const selected = operations(await deepUsageCursor(databaseUrl)).filter(
+    ({ name }) => !args.only || args.only.split(',').some((only) => name.startsWith(only)),
+  );
   return { codes, databaseUrl, gateway, baselines, operations: selected };
 }
 
@@ -183,11 +204,18 @@ async function measureOperation(scales: Scale[], name: string): Promise<void> {
   for (const scale of scales) {
     const operation = operationOf(scale);
     statements.push(await statementsPerRequest(scale.databaseUrl, scale.gateway.url, operation));
-    if (operation.baseline && typeof operation.body === 'string') await checkSameAnswers(scale.gateway.url, scale.baselines.map(({ url }) => url), operation.body);
+    if (operation.baseline && typeof operation.body === 'string')
+      await checkSameAnswers(
+        scale.gateway.url,
+        scale.baselines.map(({ url }) => url),
+        operation.body,
+      );
   }
   const serversOf = (scale: Scale) => [scale.gateway, ...(operationOf(scale).baseline ? scale.baselines : [])];
   for (const connections of connectionCounts) {
-    const participants = scales.flatMap((scale) => serversOf(scale).map((server) => ({ server, body: operationOf(scale).body })));
+    const participants = scales.flatMap((scale) =>
+      serversOf(scale).map((server) => ({ server, body: operationOf(scale).body })),
+    );
     const results = await interleaved(participants, connections);
     let next = 0;
     const perScale = scales.map((scale) => {
@@ -200,7 +228,9 @@ async function measureOperation(scales: Scale[], name: string): Promise<void> {
       const result = summarise(gateway!);
       const first = perScale[0]![0]!;
       const growth =
-        scales.length > 1 ? ` ${index ? `${ratio(gateway!, first, (round) => round.p50).toFixed(2)}× / ${ratio(gateway!, first, (round) => round.mean).toFixed(2)}×` : ''} |` : '';
+        scales.length > 1
+          ? ` ${index ? `${ratio(gateway!, first, (round) => round.p50).toFixed(2)}× / ${ratio(gateway!, first, (round) => round.mean).toFixed(2)}×` : ''} |`
+          : '';
       const floorColumns = floors.map((floor) => {
         const summary = summarise(floor);
         return `${summary.requestsPerSecond.toFixed(0)} (${summary.cpuMsPerRequest.toFixed(2)}) | ${(100 * ratio(gateway!, floor, (round) => round.requestsPerSecond)).toFixed(0)}%`;
@@ -219,22 +249,33 @@ async function main() {
   const scales: Scale[] = [];
   try {
     if (spawnSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
-    for (const [index, codes] of scaleList.entries()) scales.push(await prepareScale(database.url, codes, scaleList.length > 1, index === 0));
+    for (const [index, codes] of scaleList.entries())
+      scales.push(await prepareScale(database.url, codes, scaleList.length > 1, index === 0));
 
     report(`### ${scaleList.map(codesOf).join(' and ')} codes`);
     report();
-    report(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Postgres ${await serverVersion(database.url)} (${database.kind}).`);
-    report(`Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`; ${rounds} rounds of ${seconds} s after ${args.warmup} s warm-up, medians.`);
+    report(
+      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Postgres ${await serverVersion(database.url)} (${database.kind}).`,
+    );
+    report(
+      `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`; ${rounds} rounds of ${seconds} s after ${args.warmup} s warm-up, medians.`,
+    );
     report();
     const growthHeader = scaleList.length > 1 ? ` latency vs ${codesOf(scaleList[0]!)} codes (p50 / mean) |` : '';
     report(
       `| codes | operation | c | req/s | p50 ms | p99 ms | mean ms |${growthHeader} SQL statements/request | CPU ms/request | ` +
-        'baseline req/s (CPU ms/request) | gateway/baseline | tight baseline req/s (CPU ms/request) | gateway/tight baseline |',
+        'baseline req/s (CPU ms/request) | gateway/baseline | tight baseline req/s (CPU ms/request) | ' +
+        'gateway/tight baseline |',
     );
     report(`|${'---|'.repeat(scaleList.length > 1 ? 14 : 13)}`);
     for (const { name } of scales[0]!.operations) await measureOperation(scales, name);
     const [first] = scales;
-    if (Number(args.soak) > 0) await soak(first!.gateway, first!.operations.find(({ name }) => name === 'q1') ?? operations('')[0]!, Number(args.soak));
+    if (Number(args.soak) > 0)
+      await soak(
+        first!.gateway,
+        first!.operations.find(({ name }) => name === 'q1') ?? operations('')[0]!,
+        Number(args.soak),
+      );
   } finally {
     for (const scale of scales) {
       await scale.gateway.stop();
@@ -267,7 +308,9 @@ async function soak(gateway: { url: string; pid: number }, q1: Operation, durati
   const minute = Math.min(60, Math.floor(samples.length / 3));
   const average = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   report();
-  report(`Soak: q1 at c=64 for ${duration} s: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99} ms, ${result.failures} failures.`);
+  report(
+    `Soak: q1 at c=64 for ${duration} s: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99} ms, ${result.failures} failures.`,
+  );
   report(
     `Gateway RSS: peak ${Math.max(...samples).toFixed(0)} MB; mean of the first ${minute} s ${average(samples.slice(0, minute)).toFixed(0)} MB, ` +
       `of the last ${minute} s ${average(samples.slice(-minute)).toFixed(0)} MB.`,

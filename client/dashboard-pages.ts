@@ -11,11 +11,20 @@ export interface DashboardOptions {
 }
 
 /** Yields the codes most used first, one page at a time, following `endCursor` until the last page. */
-export async function* dashboardPages(endpoint: string, authorization: string, { filter, pageSize = 100 }: DashboardOptions = {}): AsyncGenerator<DashboardCode[]> {
+export async function* dashboardPages(
+  endpoint: string,
+  authorization: string,
+  { filter, pageSize = 100 }: DashboardOptions = {},
+): AsyncGenerator<DashboardCode[]> {
   const client = new GraphQLClient(endpoint, { headers: { authorization } });
   let after: string | undefined;
   for (;;) {
-    const { inviteCodes } = await client.request(AdminInviteCodesDocument, { sort: 'USAGE', filter, first: pageSize, after });
+    const { inviteCodes } = await client.request(AdminInviteCodesDocument, {
+      sort: 'USAGE',
+      filter,
+      first: pageSize,
+      after,
+    });
     yield inviteCodes.edges.map(({ node }) => node);
     if (!inviteCodes.pageInfo.hasNextPage || !inviteCodes.pageInfo.endCursor) return;
     after = inviteCodes.pageInfo.endCursor;

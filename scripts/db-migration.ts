@@ -13,17 +13,22 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 
-runScript(() =>
-  withDatabase(readConfig(), async (url) => {
-    const sql = await diffMigrationsToSchema(url);
-    if (sql === '') {
-      console.log('schema.prisma and prisma/migrations agree: no migration written.');
-      return;
-    }
-    const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-    const directory = join(MIGRATIONS_DIR, `${stamp}_${name}`);
-    await mkdir(directory, { recursive: true });
-    await writeFile(join(directory, 'migration.sql'), `${sql}\n`);
-    console.log(`wrote ${join(directory, 'migration.sql')}`);
-  }, { superuser: true }), // the diff replays the migrations in a shadow database it creates
+runScript(
+  () =>
+    withDatabase(
+      readConfig(),
+      async (url) => {
+        const sql = await diffMigrationsToSchema(url);
+        if (sql === '') {
+          console.log('schema.prisma and prisma/migrations agree: no migration written.');
+          return;
+        }
+        const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+        const directory = join(MIGRATIONS_DIR, `${stamp}_${name}`);
+        await mkdir(directory, { recursive: true });
+        await writeFile(join(directory, 'migration.sql'), `${sql}\n`);
+        console.log(`wrote ${join(directory, 'migration.sql')}`);
+      },
+      { superuser: true },
+    ), // the diff replays the migrations in a shadow database it creates
 );

@@ -25,7 +25,11 @@ runScript(async () => {
       const accounts = Array.from({ length: ACCOUNTS }, newDid);
       const gifts = await createInviteCodes(db, { forAccounts: accounts, codeCount: 5, useCount: 1 }, options);
       const admin = await createInviteCodes(db, { forAccounts: ['admin'], codeCount: 60, useCount: 10 }, options);
-      const bulk = await createInviteCodes(db, { forAccounts: accounts.slice(0, 10), codeCount: 4, useCount: 3 }, options);
+      const bulk = await createInviteCodes(
+        db,
+        { forAccounts: accounts.slice(0, 10), codeCount: 4, useCount: 3 },
+        options,
+      );
 
       let uses = 0;
       const redeem = async (code: string, times: number) => {
@@ -39,7 +43,9 @@ runScript(async () => {
       const adminCodes = admin[0]!.codes.slice(50).map(({ code }) => code);
       const disabled = await disableInviteCodes(db, { accounts: accounts.slice(30, 33), codes: adminCodes });
       const codes = [...gifts, ...admin, ...bulk].reduce((sum, { codes: list }) => sum + list.length, 0);
-      console.log(`seeded ${codes} codes for ${ACCOUNTS} accounts and admin, ${uses} uses, ${disabled.length} disabled`);
+      console.log(
+        `seeded ${codes} codes for ${ACCOUNTS} accounts and admin, ${uses} uses, ${disabled.length} disabled`,
+      );
       console.log(`an account to try in accountInviteCodes: ${accounts[0]}`);
     } finally {
       await disconnectPrisma();

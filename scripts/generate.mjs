@@ -17,4 +17,5 @@ run('npx', ['--no-install', 'prisma', 'generate'], {
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
 });
 
-if (existsSync('node_modules/@graphql-codegen/cli')) run('npx', ['--no-install', 'graphql-codegen', '--config', 'codegen.yml', '--silent']);
+if (existsSync('node_modules/@graphql-codegen/cli'))
+  run('npx', ['--no-install', 'graphql-codegen', '--config', 'codegen.yml', '--silent']);

@@ -18,15 +18,26 @@ runScript(async () => {
   try {
     ensureValidDid(did);
   } catch (error) {
-    throw new Error(`${JSON.stringify(did)} is not a DID: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    throw new Error(
+      `${JSON.stringify(did)} is not a DID: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+    );
   }
   const minutes = Number(values.expires);
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60 * 24 * 30) throw new Error(`--expires must be whole minutes from 1 to 43200\n${USAGE}`);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60 * 24 * 30)
+    throw new Error(`--expires must be whole minutes from 1 to 43200\n${USAGE}`);
   const config = readConfig();
   if (!config.jwtSecret) {
-    throw new Error('JWT_SECRET is not set: the gateway refuses account tokens without it. Give the gateway and this command the same JWT_SECRET.');
+    throw new Error(
+      'JWT_SECRET is not set: the gateway refuses account tokens without it. Give the gateway and this ' +
+        'command the same JWT_SECRET.',
+    );
   }
-  const token = await signAccountToken({ did, secret: config.jwtSecret, audience: config.jwtAudience, expiresInSeconds: minutes * 60 });
+  const token = await signAccountToken({
+    did,
+    secret: config.jwtSecret,
+    audience: config.jwtAudience,
+    expiresInSeconds: minutes * 60,
+  });
   if (values.raw) {
     process.stdout.write(`${token}\n`);
     return;

@@ -54,7 +54,14 @@ export class ConfigError extends Error {
 }
 
 /** Room for every operation in operations/ and the README; far less than abuse needs. */
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxTokens: 1500, maxCost: 50_000, maxBodyBytes: 1_000_000 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 8,
+  maxAliases: 15,
+  maxDirectives: 20,
+  maxTokens: 1500,
+  maxCost: 50_000,
+  maxBodyBytes: 1_000_000,
+};
 
 type Env = Record<string, string | undefined>;
 
@@ -148,7 +155,11 @@ function readOrigins(env: Env, name: string): string[] | undefined {
   if (raw === undefined || raw === '*') return undefined;
   const origins = raw.split(',').map((origin) => origin.trim());
   for (const origin of origins) {
-    if (!/^https?:\/\/[^\s/]+$/.test(origin)) throw new ConfigError(name, `expected "*" or comma-separated origins such as https://app.example.com, got "${origin}"`);
+    if (!/^https?:\/\/[^\s/]+$/.test(origin))
+      throw new ConfigError(
+        name,
+        `expected "*" or comma-separated origins such as https://app.example.com, got "${origin}"`,
+      );
   }
   return origins;
 }
@@ -161,7 +172,10 @@ function readTrustedProxies(env: Env, name: string): string[] {
     try {
       proxyAddr.compile(proxy);
     } catch {
-      throw new ConfigError(name, `expected comma-separated proxy addresses or CIDRs (e.g. 10.0.0.5,10.1.0.0/16,loopback), got "${proxy}"`);
+      throw new ConfigError(
+        name,
+        `expected comma-separated proxy addresses or CIDRs (e.g. 10.0.0.5,10.1.0.0/16,loopback), got "${proxy}"`,
+      );
     }
   }
   return proxies;

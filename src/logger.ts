@@ -27,7 +27,14 @@ export function createLogger(level: string): Logger {
     {
       level,
       redact: {
-        paths: ['authorization', 'headers.authorization', 'req.headers.authorization', 'password', '*.password', 'token'],
+        paths: [
+          'authorization',
+          'headers.authorization',
+          'req.headers.authorization',
+          'password',
+          '*.password',
+          'token',
+        ],
         censor: '[redacted]',
       },
     },

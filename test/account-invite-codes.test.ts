@@ -24,7 +24,9 @@ describe.each([
   it('lists the account codes oldest first, hiding disabled ones', async () => {
     const { accountInviteCodes } = await ok(gateway, MyInviteCodesDocument, { account });
     expect(accountInviteCodes.map(({ code }) => code)).toEqual([codes[0], codes[1], codes[3], codes[4]]);
-    const sorted = [...accountInviteCodes].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.code.localeCompare(b.code));
+    const sorted = [...accountInviteCodes].sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.code.localeCompare(b.code),
+    );
     expect(accountInviteCodes).toEqual(sorted);
     expect(accountInviteCodes[0]).toMatchObject({ available: 2, usedCount: 2, remaining: 0 });
     expect(accountInviteCodes[0]!.uses).toHaveLength(2);
@@ -41,17 +43,24 @@ describe.each([
   it('includes codes an admin made for the account', async () => {
     const gift = await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: account } });
     const { accountInviteCodes } = await ok(gateway, MyInviteCodesDocument, { account });
-    expect(accountInviteCodes.at(-1)).toMatchObject({ code: gift.createInviteCode.code, createdBy: 'admin', forAccount: account });
+    expect(accountInviteCodes.at(-1)).toMatchObject({
+      code: gift.createInviteCode.code,
+      createdBy: 'admin',
+      forAccount: account,
+    });
   });
 
   it('gives [] for an account without codes', async () => {
     expect((await ok(gateway, MyInviteCodesDocument, { account: randomDid() })).accountInviteCodes).toEqual([]);
   });
 
-  it.each(['admin', 'did:plc', 'not-a-did', 'did:PLC:abc', ''])('rejects account %j before touching the database', async (bad) => {
-    const result = await execute(gateway, MyInviteCodesDocument, { account: bad });
-    expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
-    expect(result.errors?.[0]?.message).toMatch(/\$account/);
-    expect(result.statements).toEqual([]);
-  });
+  it.each(['admin', 'did:plc', 'not-a-did', 'did:PLC:abc', ''])(
+    'rejects account %j before touching the database',
+    async (bad) => {
+      const result = await execute(gateway, MyInviteCodesDocument, { account: bad });
+      expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
+      expect(result.errors?.[0]?.message).toMatch(/\$account/);
+      expect(result.statements).toEqual([]);
+    },
+  );
 });

@@ -6,7 +6,14 @@ import { createCodes, redeem } from './helpers/fixtures.js';
 import { accountToken, execute, post, randomDid, startTestGateway } from './helpers/gateway.js';
 
 const OPEN_FIELDS = ['id', 'code', 'forAccount', 'createdBy', 'createdAt'];
-const OWNER_FIELDS = ['available', 'disabled', 'usedCount', 'remaining', 'uses { usedBy }', 'usesConnection(first: 5) { totalCount }'];
+const OWNER_FIELDS = [
+  'available',
+  'disabled',
+  'usedCount',
+  'remaining',
+  'uses { usedBy }',
+  'usesConnection(first: 5) { totalCount }',
+];
 
 describe.each([
   ['SQL answers', true],
@@ -24,9 +31,15 @@ describe.each([
 
   it('the invitee reads the identifying fields of the code that invited it', async () => {
     const authorization = await accountToken({ sub: invitee });
-    const result = await post(gateway, { query: `{ invitedBy(account: "${invitee}") { usedBy inviteCode { ${OPEN_FIELDS.join(' ')} } } }` }, authorization);
+    const result = await post(
+      gateway,
+      { query: `{ invitedBy(account: "${invitee}") { usedBy inviteCode { ${OPEN_FIELDS.join(' ')} } } }` },
+      authorization,
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data).toMatchObject({ invitedBy: { usedBy: invitee, inviteCode: { code, forAccount: owner, createdBy: 'admin' } } });
+    expect(result.data).toMatchObject({
+      invitedBy: { usedBy: invitee, inviteCode: { code, forAccount: owner, createdBy: 'admin' } },
+    });
     // The frontends' operation asks for exactly what the invitee may see.
     const operation = await execute(gateway, InvitedByDocument, { account: invitee }, { authorization });
     expect(operation.errors).toBeUndefined();
@@ -35,7 +48,11 @@ describe.each([
 
   it.each(OWNER_FIELDS)('the invitee is Forbidden %s of its inviter’s code', async (field) => {
     const authorization = await accountToken({ sub: invitee });
-    const result = await post(gateway, { query: `{ invitedBy(account: "${invitee}") { inviteCode { code ${field} } } }` }, authorization);
+    const result = await post(
+      gateway,
+      { query: `{ invitedBy(account: "${invitee}") { inviteCode { code ${field} } } }` },
+      authorization,
+    );
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['Forbidden']);
     expect(result.errors?.[0]?.path?.at(-1)).toBe(field.split(/[ (]/)[0]);
     expect(result.data).toEqual({ invitedBy: null });
@@ -47,7 +64,17 @@ describe.each([
     const result = await post(gateway, { query }, authorization);
     expect(result.errors).toBeUndefined();
     expect(result.data).toMatchObject({
-      accountInviteCodes: [{ code, available: 3, disabled: false, usedCount: 1, remaining: 2, uses: [{ usedBy: invitee }], usesConnection: { totalCount: 1 } }],
+      accountInviteCodes: [
+        {
+          code,
+          available: 3,
+          disabled: false,
+          usedCount: 1,
+          remaining: 2,
+          uses: [{ usedBy: invitee }],
+          usesConnection: { totalCount: 1 },
+        },
+      ],
     });
   });
 });

@@ -25,7 +25,11 @@ interface Login {
 }
 
 function loginRequest({ authorization = wrong, forwardedFor, via = 'graphql' }: Login): [string, RequestInit] {
-  const headers: Record<string, string> = { authorization, 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1' };
+  const headers: Record<string, string> = {
+    authorization,
+    'content-type': 'application/json',
+    'x-graphql-yoga-csrf': '1',
+  };
   if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
   if (via === 'metrics') return ['/metrics', { headers }];
   if (via === 'graphql-get') return [`/graphql?query=${encodeURIComponent(QUERY)}`, { headers }];
@@ -67,21 +71,25 @@ const withConfig = (env: Record<string, string>) => ({
 });
 
 describe('admin credential checks', () => {
-  it('GraphQL POST, GraphQL GET and /metrics share one failure count; the 429 says the right password is refused too', async () => {
-    const gateway = startTestGateway({ authFailures: { maxFailures: 3, windowMs: 60_000 } });
-    expect(await login(gateway, { via: 'metrics', authorization: adminAuth })).toBe('ok');
-    expect(await login(gateway, { via: 'metrics' })).toBe('refused');
-    expect(await login(gateway, { via: 'graphql-get' })).toBe('refused');
-    expect(await login(gateway, { via: 'graphql' })).toBe('refused');
-    for (const via of ['metrics', 'graphql-get', 'graphql'] as const) {
-      expect(await login(gateway, { via, authorization: adminAuth })).toBe('locked');
-    }
-    const response = await gateway.fetch('http://yoga/metrics', { headers: { authorization: adminAuth } });
-    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
-    expect(body.errors[0]?.extensions.code).toBe('RateLimited');
-    expect(body.errors[0]?.message).toMatch(/even with the right password/);
-  });
+  it(
+    'GraphQL POST, GraphQL GET and /metrics share one failure count; the 429 says the right password is ' +
+      'refused too',
+    async () => {
+      const gateway = startTestGateway({ authFailures: { maxFailures: 3, windowMs: 60_000 } });
+      expect(await login(gateway, { via: 'metrics', authorization: adminAuth })).toBe('ok');
+      expect(await login(gateway, { via: 'metrics' })).toBe('refused');
+      expect(await login(gateway, { via: 'graphql-get' })).toBe('refused');
+      expect(await login(gateway, { via: 'graphql' })).toBe('refused');
+      for (const via of ['metrics', 'graphql-get', 'graphql'] as const) {
+        expect(await login(gateway, { via, authorization: adminAuth })).toBe('locked');
+      }
+      const response = await gateway.fetch('http://yoga/metrics', { headers: { authorization: adminAuth } });
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]?.extensions.code).toBe('RateLimited');
+      expect(body.errors[0]?.message).toMatch(/even with the right password/);
+    },
+  );
 
   it('/metrics is no password oracle: wrong Basic credentials there lock the client out', async () => {
     const gateway = startTestGateway({ authFailures: TWO_FAILURES });
@@ -93,7 +101,14 @@ describe('admin credential checks', () => {
 
   it('wrong METRICS_TOKENs count as failed admin logins too', async () => {
     const gateway = startTestGateway({
-      config: { graphiql: false, introspection: true, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: 'localhost', metricsToken: 'scrape-me' },
+      config: {
+        graphiql: false,
+        introspection: true,
+        jwtSecret: JWT_SECRET,
+        jwtAudience: undefined,
+        serviceHostname: 'localhost',
+        metricsToken: 'scrape-me',
+      },
       authFailures: TWO_FAILURES,
     });
     expect(await login(gateway, { via: 'metrics', authorization: 'Bearer scrape-me' })).toBe('ok');
@@ -160,7 +175,10 @@ describe('the client behind proxies', () => {
   });
 
   it('rotating addresses past the table size does not unlock a locked client', async () => {
-    const send = await serve({ ...withConfig({ TRUST_PROXY: 'loopback' }), authFailures: { ...TWO_FAILURES, maxClients: 4 } });
+    const send = await serve({
+      ...withConfig({ TRUST_PROXY: 'loopback' }),
+      authFailures: { ...TWO_FAILURES, maxClients: 4 },
+    });
     expect(await send({ forwardedFor: '198.51.100.1' })).toBe('refused');
     expect(await send({ forwardedFor: '198.51.100.1' })).toBe('refused');
     for (let host = 1; host <= 40; host++) {

@@ -11,7 +11,15 @@ import {
   RedeemInviteCodeDocument,
 } from './generated/operations.js';
 import { createCodes, redeem } from './helpers/fixtures.js';
-import { accountToken, ADMIN_PASSWORD, execute, JWT_SECRET, post, randomDid, startTestGateway } from './helpers/gateway.js';
+import {
+  accountToken,
+  ADMIN_PASSWORD,
+  execute,
+  JWT_SECRET,
+  post,
+  randomDid,
+  startTestGateway,
+} from './helpers/gateway.js';
 
 const gateway = startTestGateway();
 const now = () => Math.floor(Date.now() / 1000);
@@ -56,7 +64,10 @@ describe('auth', () => {
       () => execute(gateway, MyInviteCodesDocument, { account }),
       () => execute(gateway, InvitedByDocument, { account: invited }),
       () => execute(gateway, NodeByIdDocument, { id: Buffer.from(`InviteCode:${code}`).toString('base64') }),
-      () => post(gateway, { query: `{ inviteCode(code: "${code}") { code available usedCount remaining disabled uses { usedBy } usesConnection { totalCount } } }` }),
+      () =>
+        post(gateway, {
+          query: `{ inviteCode(code: "${code}") { code available usedCount remaining disabled uses { usedBy } usesConnection { totalCount } } }`,
+        }),
       () => execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: randomDid() } }),
       () => execute(gateway, RedeemInviteCodeDocument, { input: { code: fresh, usedBy: randomDid() } }),
       () => execute(gateway, DisableInviteCodesDocument, { input: { codes: [fresh] } }),
@@ -84,7 +95,12 @@ describe('auth', () => {
       execute(gateway, MyInviteCodesDocument, { account: randomDid() }, { authorization }),
       execute(gateway, InvitedByDocument, { account: randomDid() }, { authorization }),
       execute(gateway, AdminInviteCodesDocument, {}, { authorization }),
-      execute(gateway, NodeByIdDocument, { id: Buffer.from(`InviteCode:${code}`).toString('base64') }, { authorization }),
+      execute(
+        gateway,
+        NodeByIdDocument,
+        { id: Buffer.from(`InviteCode:${code}`).toString('base64') },
+        { authorization },
+      ),
       execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1 } }, { authorization }),
       execute(gateway, RedeemInviteCodeDocument, { input: { code, usedBy: randomDid() } }, { authorization }),
       post(gateway, { query: `{ inviteCode(code: "${code}") { code } }` }, authorization),
@@ -98,13 +114,25 @@ describe('auth', () => {
   it('an account sees the uses of its own codes only', async () => {
     const invited = account.replace('did:plc:', 'did:plc:x');
     const authorization = await accountToken({ sub: invited });
-    const own = await post(gateway, { query: `{ invitedBy(account: "${invited}") { usedBy inviteCode { code forAccount } } }` }, authorization);
+    const own = await post(
+      gateway,
+      { query: `{ invitedBy(account: "${invited}") { usedBy inviteCode { code forAccount } } }` },
+      authorization,
+    );
     expect(own.errors).toBeUndefined();
     expect(own.data).toEqual({ invitedBy: { usedBy: invited, inviteCode: { code, forAccount: account } } });
-    const siblings = await post(gateway, { query: `{ invitedBy(account: "${invited}") { inviteCode { uses { usedBy } } } }` }, authorization);
+    const siblings = await post(
+      gateway,
+      { query: `{ invitedBy(account: "${invited}") { inviteCode { uses { usedBy } } } }` },
+      authorization,
+    );
     expect(siblings.errors?.[0]?.extensions?.code).toBe('Forbidden');
     expect(JSON.stringify(siblings.data)).not.toContain('usedBy');
-    const owner = await post(gateway, { query: `{ accountInviteCodes(account: "${account}") { uses { usedBy } } }` }, await accountToken({ sub: account }));
+    const owner = await post(
+      gateway,
+      { query: `{ accountInviteCodes(account: "${account}") { uses { usedBy } } }` },
+      await accountToken({ sub: account }),
+    );
     expect(owner.data).toEqual({ accountInviteCodes: [{ uses: [{ usedBy: invited }] }] });
   });
 
@@ -126,8 +154,14 @@ describe('auth', () => {
 
   it('takes scope and sub only as strings', async () => {
     const claims = { scope: 'com.atproto.access', sub: account, iat: now(), exp: now() + 3600 };
-    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization: await signed(claims) })).errors).toBeUndefined();
-    for (const wrong of [{ scope: ['com.atproto.access'] }, { scope: { value: 'com.atproto.access' } }, { sub: [account] }]) {
+    expect(
+      (await execute(gateway, MyInviteCodesDocument, { account }, { authorization: await signed(claims) })).errors,
+    ).toBeUndefined();
+    for (const wrong of [
+      { scope: ['com.atproto.access'] },
+      { scope: { value: 'com.atproto.access' } },
+      { sub: [account] },
+    ]) {
       const authorization = await signed({ ...claims, ...wrong });
       const result = await execute(gateway, MyInviteCodesDocument, { account }, { authorization });
       expect(result.errors?.[0]?.extensions?.code, JSON.stringify(wrong)).toBe('AuthRequired');
@@ -137,9 +171,14 @@ describe('auth', () => {
   it('refuses a token issued more than a minute in the future, and allows a little clock skew', async () => {
     const claims = { scope: 'com.atproto.access', sub: account, exp: now() + 3600 };
     const ahead = await signed({ ...claims, iat: now() + 120 });
-    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization: ahead })).errors?.[0]?.extensions?.code).toBe('AuthRequired');
+    expect(
+      (await execute(gateway, MyInviteCodesDocument, { account }, { authorization: ahead })).errors?.[0]?.extensions
+        ?.code,
+    ).toBe('AuthRequired');
     const skewed = await signed({ ...claims, iat: now() + 30 });
-    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization: skewed })).errors).toBeUndefined();
+    expect(
+      (await execute(gateway, MyInviteCodesDocument, { account }, { authorization: skewed })).errors,
+    ).toBeUndefined();
   });
 
   it('a garbled token is AuthRequired', async () => {
@@ -156,20 +195,42 @@ describe('auth', () => {
   it('checks aud only when JWT_AUDIENCE is set', async () => {
     const audience = 'did:web:pds.test.example';
     const strict = startTestGateway({
-      config: { graphiql: false, introspection: true, jwtSecret: JWT_SECRET, jwtAudience: audience, serviceHostname: 'localhost' },
+      config: {
+        graphiql: false,
+        introspection: true,
+        jwtSecret: JWT_SECRET,
+        jwtAudience: audience,
+        serviceHostname: 'localhost',
+      },
     });
     const right = await accountToken({ sub: account, aud: audience });
     const wrong = await accountToken({ sub: account, aud: 'did:web:elsewhere.example' });
     const none = await accountToken({ sub: account });
-    expect((await execute(strict, MyInviteCodesDocument, { account }, { authorization: right })).errors).toBeUndefined();
-    expect((await execute(strict, MyInviteCodesDocument, { account }, { authorization: wrong })).errors?.[0]?.extensions?.code).toBe('AuthRequired');
-    expect((await execute(strict, MyInviteCodesDocument, { account }, { authorization: none })).errors?.[0]?.extensions?.code).toBe('AuthRequired');
-    expect((await execute(gateway, MyInviteCodesDocument, { account }, { authorization: wrong })).errors).toBeUndefined();
+    expect(
+      (await execute(strict, MyInviteCodesDocument, { account }, { authorization: right })).errors,
+    ).toBeUndefined();
+    expect(
+      (await execute(strict, MyInviteCodesDocument, { account }, { authorization: wrong })).errors?.[0]?.extensions
+        ?.code,
+    ).toBe('AuthRequired');
+    expect(
+      (await execute(strict, MyInviteCodesDocument, { account }, { authorization: none })).errors?.[0]?.extensions
+        ?.code,
+    ).toBe('AuthRequired');
+    expect(
+      (await execute(gateway, MyInviteCodesDocument, { account }, { authorization: wrong })).errors,
+    ).toBeUndefined();
   });
 
   it('without JWT_SECRET account tokens are refused', async () => {
     const closed = startTestGateway({
-      config: { graphiql: false, introspection: true, jwtSecret: undefined, jwtAudience: undefined, serviceHostname: 'localhost' },
+      config: {
+        graphiql: false,
+        introspection: true,
+        jwtSecret: undefined,
+        jwtAudience: undefined,
+        serviceHostname: 'localhost',
+      },
     });
     const authorization = await accountToken({ sub: account });
     const result = await execute(closed, MyInviteCodesDocument, { account }, { authorization });

@@ -26,11 +26,18 @@ describe('configuration', () => {
       shutdownTimeoutMs: 10_000,
       authFailures: { maxFailures: 10, windowMs: 60_000 },
       database: { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 3_000 },
-      limits: { maxDepth: 8, maxAliases: 15, maxDirectives: 20, maxTokens: 1500, maxCost: 50_000, maxBodyBytes: 1_000_000 },
+      limits: {
+        maxDepth: 8,
+        maxAliases: 15,
+        maxDirectives: 20,
+        maxTokens: 1500,
+        maxCost: 50_000,
+        maxBodyBytes: 1_000_000,
+      },
     });
   });
 
-  it('reads every variable of the README\'s configuration table', () => {
+  it("reads every variable of the README's configuration table", () => {
     const env = {
       PORT: '8080',
       DATABASE_URL: 'postgresql://u@db:5432/x',
@@ -82,7 +89,14 @@ describe('configuration', () => {
       shutdownTimeoutMs: 2500,
       authFailures: { maxFailures: 5, windowMs: 30_000 },
       database: { poolSize: 4, statementTimeoutMs: 2000, connectTimeoutMs: 500 },
-      limits: { maxDepth: 9, maxAliases: 16, maxDirectives: 21, maxTokens: 1600, maxCost: 60_000, maxBodyBytes: 2_000_000 },
+      limits: {
+        maxDepth: 9,
+        maxAliases: 16,
+        maxDirectives: 21,
+        maxTokens: 1600,
+        maxCost: 60_000,
+        maxBodyBytes: 2_000_000,
+      },
     });
   });
 

@@ -13,13 +13,20 @@ import { adminAuth, ADMIN_PASSWORD, randomDid, startTestGateway } from './helper
 import { startMain, type MainProcess } from './helpers/main-process.js';
 
 /** stderr without the admin header notice that every start prints: what remains is a problem. */
-const problems = (stderr: string) => stderr.replace(/\nAdmin requests need [^\n]*\n[^\n]*\n[^\n]*\n\n/, '').replace(/\nADMIN_PASSWORD is not set;[^\n]*\n[^\n]*\n[^\n]*\n\n/, '');
+const problems = (stderr: string) =>
+  stderr
+    .replace(/\nAdmin requests need [^\n]*\n[^\n]*\n[^\n]*\n\n/, '')
+    .replace(/\nADMIN_PASSWORD is not set;[^\n]*\n[^\n]*\n[^\n]*\n\n/, '');
 
 const WARNING = 'a database connection failed; the pool opens another when needed';
 const ACCOUNT_CODES = 'query($a: Did!) { accountInviteCodes(account: $a, includeUsed: true) { code available } }';
 
 async function graphql(url: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: adminAuth }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: adminAuth },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
 }
 
@@ -31,12 +38,18 @@ function databaseUrlNamed(applicationName: string): string {
 }
 
 async function connectionErrorsCounted(url: string): Promise<number> {
-  const text = await fetch(url.replace('/graphql', '/metrics'), { headers: { authorization: adminAuth } }).then((response) => response.text());
+  const text = await fetch(url.replace('/graphql', '/metrics'), { headers: { authorization: adminAuth } }).then(
+    (response) => response.text(),
+  );
   const line = text.split('\n').find((row) => row.startsWith('invitegate_db_connection_errors_total '));
   return line ? Number(line.split(' ')[1]) : Number.NaN;
 }
 
-const warnings = (gateway: MainProcess) => gateway.stdout().split('\n').filter((line) => line.includes(WARNING));
+const warnings = (gateway: MainProcess) =>
+  gateway
+    .stdout()
+    .split('\n')
+    .filter((line) => line.includes(WARNING));
 
 async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -51,7 +64,12 @@ function heldRequest(url: string, query: string, variables: Record<string, unkno
   const body = Buffer.from(JSON.stringify({ query, variables }));
   const outgoing = request(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: adminAuth, 'content-length': body.length, connection: 'close' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: adminAuth,
+      'content-length': body.length,
+      connection: 'close',
+    },
   });
   const response = new Promise<{ data?: Record<string, unknown>; errors?: unknown[] }>((resolve, reject) => {
     outgoing.on('response', (incoming) => {
@@ -101,9 +119,12 @@ describe('Postgres ending the gateway’s connections', () => {
     return gateway;
   }
 
-  const expectedCodes = () => codes.map((code) => ({ code, available: 3 })).sort((a, b) => a.code.localeCompare(b.code));
+  const expectedCodes = () =>
+    codes.map((code) => ({ code, available: 3 })).sort((a, b) => a.code.localeCompare(b.code));
   const listed = (result: { data?: Record<string, unknown> }) =>
-    ((result.data?.accountInviteCodes ?? []) as { code: string }[]).slice().sort((a, b) => a.code.localeCompare(b.code));
+    ((result.data?.accountInviteCodes ?? []) as { code: string }[])
+      .slice()
+      .sort((a, b) => a.code.localeCompare(b.code));
 
   async function expectSurvived(gateway: MainProcess, terminated: number) {
     expect(terminated).toBeGreaterThan(0);
@@ -111,19 +132,28 @@ describe('Postgres ending the gateway’s connections', () => {
     expect(gateway.child.exitCode, gateway.stderr().slice(0, 2000)).toBeNull();
     expect(await connectionErrorsCounted(gateway.url)).toBe(terminated);
     const [warning] = warnings(gateway);
-    expect(JSON.parse(warning!)).toMatchObject({ level: 40, code: '57P01', error: expect.stringContaining('terminating connection') });
+    expect(JSON.parse(warning!)).toMatchObject({
+      level: 40,
+      code: '57P01',
+      error: expect.stringContaining('terminating connection'),
+    });
     const secret = new URL(inject('databaseUrl'));
-    for (const leak of [inject('databaseUrl'), 'connectionString', secret.password].filter(Boolean)) expect(warning).not.toContain(leak);
+    for (const leak of [inject('databaseUrl'), 'connectionString', secret.password].filter(Boolean))
+      expect(warning).not.toContain(leak);
   }
 
-  it('a gateway that served only fast-path listings survives, answers correctly, and stops cleanly during terminations', async () => {
+  it('a gateway that served only fast-path listings survives, answers correctly, and stops cleanly during ' +
+    'terminations', async () => {
     const name = `invitegate-loss-fast-${randomBytes(4).toString('hex')}`;
     const gateway = await start(name);
-    for (let i = 0; i < 2; i++) expect(listed(await graphql(gateway.url, ACCOUNT_CODES, { a: account }))).toEqual(expectedCodes());
+    for (let i = 0; i < 2; i++)
+      expect(listed(await graphql(gateway.url, ACCOUNT_CODES, { a: account }))).toEqual(expectedCodes());
 
     await expectSurvived(gateway, await terminate(name));
     expect(listed(await graphql(gateway.url, ACCOUNT_CODES, { a: account }))).toEqual(expectedCodes());
-    expect((await graphql(gateway.url, '{ inviteCodes(first: 1) { edges { node { code } } } }')).errors).toBeUndefined();
+    expect(
+      (await graphql(gateway.url, '{ inviteCodes(first: 1) { edges { node { code } } } }')).errors,
+    ).toBeUndefined();
 
     // SIGTERM after a listing, with a request in flight, while Postgres ends the connections.
     const before = warnings(gateway).length;
@@ -133,7 +163,10 @@ describe('Postgres ending the gateway’s connections', () => {
     await until(() => gateway.stdout().includes('"msg":"shutting down"'), 'the shutdown');
     const terminated = await terminate(name);
     expect(terminated).toBeGreaterThan(0);
-    await until(() => warnings(gateway).length >= before + terminated || gateway.child.exitCode !== null, 'the warnings');
+    await until(
+      () => warnings(gateway).length >= before + terminated || gateway.child.exitCode !== null,
+      'the warnings',
+    );
     expect(gateway.child.exitCode, gateway.stderr().slice(0, 2000)).toBeNull();
     held.finish();
     expect(listed(await held.response)).toEqual(expectedCodes());
@@ -162,7 +195,10 @@ describe('Postgres ending the gateway’s connections', () => {
     dirs.push(dataDir);
     const gateway = await startMain({ DATA_DIR: dataDir, ADMIN_PASSWORD });
     gateways.push(gateway);
-    for (let i = 0; i < 2; i++) expect((await graphql(gateway.url, '{ inviteCodes(first: 1) { totalCount } }')).data).toEqual({ inviteCodes: { totalCount: 0 } });
+    for (let i = 0; i < 2; i++)
+      expect((await graphql(gateway.url, '{ inviteCodes(first: 1) { totalCount } }')).data).toEqual({
+        inviteCodes: { totalCount: 0 },
+      });
 
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);

@@ -12,8 +12,15 @@ import { startMain } from './helpers/main-process.js';
 
 async function graphql(url: string, query: string) {
   const started = Date.now();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: adminAuth }, body: JSON.stringify({ query }) });
-  const json = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: adminAuth },
+    body: JSON.stringify({ query }),
+  });
+  const json = (await response.json()) as {
+    data?: unknown;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
   return { ...json, ms: Date.now() - started };
 }
 
@@ -71,7 +78,10 @@ describe('database faults', () => {
     const worker = async () => {
       while (sent < 400) {
         const did = `did:plc:fault${String(sent++).padStart(18, '0')}`;
-        const result = await graphql(url, `mutation { redeemInviteCode(input: { code: "${code}", usedBy: "${did}" }) { usedBy } }`);
+        const result = await graphql(
+          url,
+          `mutation { redeemInviteCode(input: { code: "${code}", usedBy: "${did}" }) { usedBy } }`,
+        );
         if (result.data) acknowledged.push(did);
         for (const error of result.errors ?? []) codes.add(String(error.extensions?.code));
       }
@@ -82,12 +92,20 @@ describe('database faults', () => {
     await new Promise((done) => setTimeout(done, 500));
     database = await startEmbeddedPostgres(dataDir, { port });
     await load;
-    const unexpected = started.stdout().split('\n').filter((line) => line.includes('"msg":"unexpected error"'));
+    const unexpected = started
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"unexpected error"'));
     // The gateway's own log says what went wrong, should anything but DatabaseUnavailable appear.
-    expect([...codes].filter((errorCode) => errorCode !== 'DatabaseUnavailable'), unexpected.join('\n').slice(0, 3000)).toEqual([]);
+    expect(
+      [...codes].filter((errorCode) => errorCode !== 'DatabaseUnavailable'),
+      unexpected.join('\n').slice(0, 3000),
+    ).toEqual([]);
     expect(acknowledged.length).toBeGreaterThan(0);
     const stored = await graphql(url, `{ inviteCode(code: "${code}") { usedCount uses { usedBy } } }`);
-    const used = new Set((stored.data as { inviteCode: { uses: { usedBy: string }[] } }).inviteCode.uses.map(({ usedBy }) => usedBy));
+    const used = new Set(
+      (stored.data as { inviteCode: { uses: { usedBy: string }[] } }).inviteCode.uses.map(({ usedBy }) => usedBy),
+    );
     expect(acknowledged.filter((did) => !used.has(did))).toEqual([]);
     expect((stored.data as { inviteCode: { usedCount: number } }).inviteCode.usedCount).toBe(used.size);
   }, 120_000);

@@ -33,7 +33,13 @@ async function postmasterOf(dataDir: string): Promise<{ pid: number; port: numbe
 async function connect(dataDir: string, user: 'postgres' | 'invitegate', database = 'invitegate'): Promise<pg.Client> {
   const passwordFile = join(dataDir, user === 'postgres' ? 'postgres-password' : 'gateway-password');
   const { port } = await postmasterOf(dataDir);
-  const client = new pg.Client({ host: '127.0.0.1', port, user, database, password: (await readFile(passwordFile, 'utf8')).trim() });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user,
+    database,
+    password: (await readFile(passwordFile, 'utf8')).trim(),
+  });
   await client.connect();
   return client;
 }
@@ -84,7 +90,8 @@ describe('the embedded Postgres', () => {
       expect(names.filter((name) => !/^(PATH|LANG|LANGUAGE|LC_[A-Z]+|TZ)$/.test(name))).toEqual([]);
       for (const value of Object.values(secrets)) expect(environ.join('\n')).not.toContain(value);
 
-      for (const file of ['postgres-password', 'gateway-password']) expect(statSync(join(dataDir, file)).mode & 0o777).toBe(0o600);
+      for (const file of ['postgres-password', 'gateway-password'])
+        expect(statSync(join(dataDir, file)).mode & 0o777).toBe(0o600);
 
       // The gateway's own connections are the gateway role's.
       const superuser = await connect(dataDir, 'postgres');
@@ -97,11 +104,18 @@ describe('the embedded Postgres', () => {
 
       const gateway = await connect(dataDir, 'invitegate');
       try {
-        expect(await query(gateway, `SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user`)).toEqual([
-          { rolsuper: false, rolcreaterole: false, rolcreatedb: false },
-        ]);
-        expect(await query(gateway, `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'invitegate'`)).toEqual([{ owner: 'invitegate' }]);
-        await expect(gateway.query(`COPY invite_code (code) FROM PROGRAM 'id'`)).rejects.toMatchObject({ code: '42501' });
+        expect(
+          await query(
+            gateway,
+            `SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user`,
+          ),
+        ).toEqual([{ rolsuper: false, rolcreaterole: false, rolcreatedb: false }]);
+        expect(
+          await query(gateway, `SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = 'invitegate'`),
+        ).toEqual([{ owner: 'invitegate' }]);
+        await expect(gateway.query(`COPY invite_code (code) FROM PROGRAM 'id'`)).rejects.toMatchObject({
+          code: '42501',
+        });
         await expect(gateway.query(`COPY (SELECT 1) TO PROGRAM 'true'`)).rejects.toMatchObject({ code: '42501' });
         await expect(gateway.query(`SELECT pg_read_file('postgresql.conf')`)).rejects.toMatchObject({ code: '42501' });
       } finally {
@@ -146,7 +160,8 @@ describe('the embedded Postgres', () => {
     expect([...readable].filter(([, content]) => content.includes(password)).map(([path]) => path)).toEqual([]);
   }, 120_000);
 
-  it('upgrades a DATA_DIR that the gateway used as the superuser: the gateway role comes to own everything', async () => {
+  it('upgrades a DATA_DIR that the gateway used as the superuser: the gateway role comes to own ' +
+    'everything', async () => {
     // The old layout: the cluster and postgres-password, database and tables owned by the superuser.
     const dataDir = await scratchDir('invitegate-upgrade-');
     const password = randomBytes(24).toString('base64url');
@@ -155,9 +170,22 @@ describe('the embedded Postgres', () => {
     const binaries = await findPostgresBinaries(user);
     const clusterDir = join(dataDir, 'postgres');
     if (user) await chmod(dataDir, 0o711);
-    await initialiseCluster(binaries.initdb, { clusterDir, privateParent: dataDir, superuser: 'postgres', password, user, log: () => {} });
+    await initialiseCluster(binaries.initdb, {
+      clusterDir,
+      privateParent: dataDir,
+      superuser: 'postgres',
+      password,
+      user,
+      log: () => {},
+    });
     const port = await freePort();
-    const postmaster = await startPostmaster(binaries.postgres, { clusterDir, port, flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], user, log: () => {} });
+    const postmaster = await startPostmaster(binaries.postgres, {
+      clusterDir,
+      port,
+      flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      user,
+      log: () => {},
+    });
     const superuserUrl = `postgresql://postgres:${password}@127.0.0.1:${port}`;
     try {
       const maintenance = new pg.Client({ connectionString: `${superuserUrl}/postgres` });
@@ -167,9 +195,13 @@ describe('the embedded Postgres', () => {
       await applyMigrations(`${superuserUrl}/invitegate`);
       const legacy = new pg.Client({ connectionString: `${superuserUrl}/invitegate` });
       await legacy.connect();
-      await legacy.query(`INSERT INTO invite_code (code, available_uses, for_account, created_by) VALUES ('old-code', 1, 'admin', 'admin')`);
+      await legacy.query(
+        `INSERT INTO invite_code (code, available_uses, for_account, created_by) VALUES ('old-code', 1, 'admin', 'admin')`,
+      );
       // What later migrations may add: an enum, a serial column and a sequence of its own.
-      await legacy.query(`CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE counter (id serial PRIMARY KEY, mood mood); CREATE SEQUENCE loose`);
+      await legacy.query(
+        `CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE counter (id serial PRIMARY KEY, mood mood); CREATE SEQUENCE loose`,
+      );
       await legacy.end();
     } finally {
       await postmaster.stop();
@@ -189,10 +221,21 @@ describe('the embedded Postgres', () => {
         const owners = await query(gateway, OWNERS);
         expect(owners.filter(({ owner }) => owner !== 'invitegate')).toEqual([]);
         expect(owners.map(({ name }) => name)).toEqual(
-          expect.arrayContaining(['_prisma_migrations', 'counter', 'counter_id_seq', 'invite_code', 'invite_code_use', 'loose']),
+          expect.arrayContaining([
+            '_prisma_migrations',
+            'counter',
+            'counter_id_seq',
+            'invite_code',
+            'invite_code_use',
+            'loose',
+          ]),
         );
-        expect(await query(gateway, `SELECT pg_get_userbyid(typowner) AS owner FROM pg_type WHERE typname = 'mood'`)).toEqual([{ owner: 'invitegate' }]);
-        expect(await query(gateway, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)).toEqual([{ rolsuper: false }]);
+        expect(
+          await query(gateway, `SELECT pg_get_userbyid(typowner) AS owner FROM pg_type WHERE typname = 'mood'`),
+        ).toEqual([{ owner: 'invitegate' }]);
+        expect(await query(gateway, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)).toEqual([
+          { rolsuper: false },
+        ]);
       } finally {
         await gateway.end();
       }

@@ -32,7 +32,15 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
     prefilledUrl = `http://127.0.0.1:${typeof prefilledAddress === 'object' && prefilledAddress ? prefilledAddress.port : 0}/graphql`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   }, 60_000);
 
@@ -45,8 +53,14 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
   it('with a generated password, runs the preloaded operation as admin at once', async () => {
     const page = await browser.newPage();
     await page.goto(prefilledUrl, { waitUntil: 'load' });
-    await page.getByRole('button', { name: /execute/i }).first().waitFor({ timeout: 20_000 });
-    await page.getByRole('button', { name: /execute/i }).first().click();
+    await page
+      .getByRole('button', { name: /execute/i })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await page
+      .getByRole('button', { name: /execute/i })
+      .first()
+      .click();
     const result = page.locator('.result-window, .graphiql-response').first();
     await expect.poll(async () => (await result.innerText()).includes('"totalCount"'), { timeout: 20_000 }).toBe(true);
     expect(await result.innerText()).not.toContain('AuthRequired');
@@ -65,7 +79,10 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(JSON.stringify({ Authorization: adminAuth }));
 
-    await page.getByRole('button', { name: /execute/i }).first().click();
+    await page
+      .getByRole('button', { name: /execute/i })
+      .first()
+      .click();
     const result = page.locator('.result-window, .graphiql-response').first();
     const prefix = SERVICE_HOSTNAME.replaceAll('.', '-');
     await expect.poll(async () => (await result.innerText()).includes(prefix), { timeout: 20_000 }).toBe(true);

@@ -33,7 +33,8 @@ async function listen(gateway: Gateway): Promise<{ server: Server; port: number 
   return { server, port: typeof address === 'object' && address ? address.port : 0 };
 }
 
-const assetPaths = (page: string) => [...page.matchAll(/(?:src|href)="(\/graphiql\/[^"]+)"/g)].map((match) => match[1]!);
+const assetPaths = (page: string) =>
+  [...page.matchAll(/(?:src|href)="(\/graphiql\/[^"]+)"/g)].map((match) => match[1]!);
 
 describe('GraphiQL', () => {
   const servers: Server[] = [];
@@ -59,11 +60,11 @@ describe('GraphiQL', () => {
     expect(page.body.length).toBeLessThan(20_000);
     const text = page.body.toString();
     expect(text).toContain('# Sign in first');
-    expect(assetPaths(text).map((path) => path.replace(/-[0-9a-f]{16}\./, '-HASH.')).sort()).toEqual([
-      '/graphiql/favicon-HASH.ico',
-      '/graphiql/graphiql-HASH.css',
-      '/graphiql/graphiql-HASH.js',
-    ]);
+    expect(
+      assetPaths(text)
+        .map((path) => path.replace(/-[0-9a-f]{16}\./, '-HASH.'))
+        .sort(),
+    ).toEqual(['/graphiql/favicon-HASH.ico', '/graphiql/graphiql-HASH.css', '/graphiql/graphiql-HASH.js']);
     expect(text).toMatch(/\/graphiql\/editor-worker-[0-9a-f]{16}\.js/);
   });
 

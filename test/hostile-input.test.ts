@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { adminAuth, startTestGateway } from './helpers/gateway.js';
 
 const gateway = startTestGateway();
-const LEAKS = /\bSELECT\b|\bINSERT\b|\bFROM "|invite_code|ECONN[A-Z]+|[Pp]risma|[Pp]ostgres|node_modules|\/work\/|\.ts:\d+|\.js:\d+|\n\s+at /;
+const LEAKS =
+  /\bSELECT\b|\bINSERT\b|\bFROM "|invite_code|ECONN[A-Z]+|[Pp]risma|[Pp]ostgres|node_modules|\/work\/|\.ts:\d+|\.js:\d+|\n\s+at /;
 
 async function send(body: string, contentType = 'application/json') {
   const response = await gateway.fetch('http://yoga/graphql', {
@@ -25,8 +26,48 @@ function expectSafe({ status, text }: { status: number; text: string }) {
   for (const error of json.errors ?? []) expect(typeof error.extensions?.code, text).toBe('string');
 }
 
-const FIELDS = ['inviteCodes', 'inviteCode', 'accountInviteCodes', 'invitedBy', 'node', 'edges', 'node', 'uses', 'code', 'usedBy', 'totalCount'];
-const TOKENS = ['{', '}', '(', ')', ':', '$x', '"', '"did:plc:abc"', '...', 'on', 'query', 'mutation', '@include', '[', ']', '!', '=', '0', '-1', '1e9', 'null', 'true', 'first', 'after', 'sort', 'USAGE', ...FIELDS];
+const FIELDS = [
+  'inviteCodes',
+  'inviteCode',
+  'accountInviteCodes',
+  'invitedBy',
+  'node',
+  'edges',
+  'node',
+  'uses',
+  'code',
+  'usedBy',
+  'totalCount',
+];
+const TOKENS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  ':',
+  '$x',
+  '"',
+  '"did:plc:abc"',
+  '...',
+  'on',
+  'query',
+  'mutation',
+  '@include',
+  '[',
+  ']',
+  '!',
+  '=',
+  '0',
+  '-1',
+  '1e9',
+  'null',
+  'true',
+  'first',
+  'after',
+  'sort',
+  'USAGE',
+  ...FIELDS,
+];
 
 describe('hostile input', () => {
   it('survives arbitrary JSON bodies', async () => {
@@ -38,8 +79,10 @@ describe('hostile input', () => {
 
   it('survives arbitrary bytes and content types', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('application/json', 'application/graphql+json', 'text/plain'), async (body, type) =>
-        expectSafe(await send(body, type)),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.constantFrom('application/json', 'application/graphql+json', 'text/plain'),
+        async (body, type) => expectSafe(await send(body, type)),
       ),
       { numRuns: 600 },
     );
@@ -63,7 +106,13 @@ describe('hostile input', () => {
     const variables = fc.record(
       {
         sort: fc.oneof(fc.constantFrom('RECENT', 'USAGE'), fc.anything()),
-        filter: fc.oneof(fc.record({ forAccount: fc.string(), exhausted: fc.boolean(), createdAfter: fc.string() }, { requiredKeys: [] }), fc.anything()),
+        filter: fc.oneof(
+          fc.record(
+            { forAccount: fc.string(), exhausted: fc.boolean(), createdAfter: fc.string() },
+            { requiredKeys: [] },
+          ),
+          fc.anything(),
+        ),
         first: fc.oneof(fc.integer({ min: -10, max: 600 }), fc.anything()),
         after: fc.oneof(fc.string(), fc.constant('1::x'), fc.anything()),
         account: fc.oneof(fc.constant('did:plc:abc123'), fc.string(), fc.anything()),
@@ -72,7 +121,9 @@ describe('hostile input', () => {
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(variables, async (values) => expectSafe(await send(JSON.stringify({ query, variables: values })))),
+      fc.asyncProperty(variables, async (values) =>
+        expectSafe(await send(JSON.stringify({ query, variables: values }))),
+      ),
       { numRuns: 800 },
     );
   });

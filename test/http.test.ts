@@ -19,7 +19,11 @@ describe('HTTP endpoints', () => {
     expect(html).toContain('invitegate');
     expect(html).toContain('AdminInviteCodes');
     // Its assets come from this server: no CDN, so it works offline.
-    expect([...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]).every((link) => link?.startsWith('/graphiql/'))).toBe(true);
+    expect(
+      [...html.matchAll(/(?:src|href)="([^"]+)"/g)]
+        .map((match) => match[1])
+        .every((link) => link?.startsWith('/graphiql/')),
+    ).toBe(true);
     expect(html).not.toMatch(/unpkg\.com|jsdelivr/);
   });
 
@@ -29,7 +33,9 @@ describe('HTTP endpoints', () => {
 
   it('answers queries over GET and refuses mutations over GET', async () => {
     const query = encodeURIComponent('{ __typename }');
-    const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, { headers: { accept: 'application/json', [CSRF_HEADER]: '1' } });
+    const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, {
+      headers: { accept: 'application/json', [CSRF_HEADER]: '1' },
+    });
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
     const mutation = encodeURIComponent('mutation { createInviteCode(input: { useCount: 1 }) { code } }');
     const refused = await gateway.fetch(`http://yoga/graphql?query=${mutation}`, {
@@ -40,7 +46,9 @@ describe('HTTP endpoints', () => {
 
   it('refuses requests a browser could send cross-site without a preflight', async () => {
     const query = encodeURIComponent('{ __typename }');
-    const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, { headers: { accept: 'application/json', authorization: adminAuth } });
+    const get = await gateway.fetch(`http://yoga/graphql?query=${query}`, {
+      headers: { accept: 'application/json', authorization: adminAuth },
+    });
     expect(get.status).toBe(403);
     expect(await get.text()).toContain('needs the header \\"x-graphql-yoga-csrf: 1\\"');
     const form = await gateway.fetch('http://yoga/graphql', {
@@ -49,7 +57,9 @@ describe('HTTP endpoints', () => {
       body: 'query=mutation%20%7B%20createInviteCode(input%3A%20%7BuseCount%3A%201%7D)%20%7B%20code%20%7D%20%7D',
     });
     expect(form.status).toBe(415);
-    expect(((await form.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
+    expect(((await form.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'InvalidRequest',
+    );
   });
 
   it('has /health and /ready', async () => {
@@ -106,22 +116,43 @@ describe('HTTP endpoints', () => {
     const preflight = (target: typeof gateway, origin: string) =>
       target.fetch('http://yoga/graphql', {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
     const open = await preflight(gateway, 'https://app.example.com');
     expect(open.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/app\.example\.com)$/);
     expect(open.headers.get('access-control-allow-credentials')).not.toBe('true');
     expect(open.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
     const strict = startTestGateway({
-      config: { graphiql: false, introspection: true, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: 'localhost', corsOrigins: ['https://app.example.com'] },
+      config: {
+        graphiql: false,
+        introspection: true,
+        jwtSecret: JWT_SECRET,
+        jwtAudience: undefined,
+        serviceHostname: 'localhost',
+        corsOrigins: ['https://app.example.com'],
+      },
     });
-    expect((await preflight(strict, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    expect((await preflight(strict, 'https://evil.example.net')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example.net');
+    expect((await preflight(strict, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBe(
+      'https://app.example.com',
+    );
+    expect((await preflight(strict, 'https://evil.example.net')).headers.get('access-control-allow-origin')).not.toBe(
+      'https://evil.example.net',
+    );
   });
 
   it('can switch off introspection and GraphiQL', async () => {
     const closed = startTestGateway({
-      config: { graphiql: false, introspection: false, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: 'localhost' },
+      config: {
+        graphiql: false,
+        introspection: false,
+        jwtSecret: JWT_SECRET,
+        jwtAudience: undefined,
+        serviceHostname: 'localhost',
+      },
     });
     const introspection = await post(closed, { query: '{ __schema { queryType { name } } }' });
     expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);

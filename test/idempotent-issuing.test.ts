@@ -16,7 +16,8 @@ const rowsOwnedBy = (accounts: string[]) => getPrisma().inviteCode.count({ where
 const keyRow = (key: string) => getPrisma().idempotencyKey.findUnique({ where: { key } });
 
 async function ageKey(key: string, hours: number): Promise<void> {
-  await getPrisma().$executeRaw`UPDATE idempotency_key SET created_at = now() - make_interval(hours => ${hours}::int) WHERE key = ${key}`;
+  await getPrisma()
+    .$executeRaw`UPDATE idempotency_key SET created_at = now() - make_interval(hours => ${hours}::int) WHERE key = ${key}`;
 }
 
 describe('a repeated key', () => {
@@ -26,8 +27,12 @@ describe('a repeated key', () => {
     const first = codesOf(await ok(gateway, CreateInviteCodesDocument, { input }));
     expect(await rowsOwnedBy(accounts)).toBe(6);
 
-    const again = await post<{ createInviteCodes: { account: string; codes: { code: string; remaining: number }[] }[] }>(gateway, {
-      query: 'mutation($input: CreateInviteCodesInput!) { createInviteCodes(input: $input) { account codes { code remaining } } }',
+    const again = await post<{
+      createInviteCodes: { account: string; codes: { code: string; remaining: number }[] }[];
+    }>(gateway, {
+      query:
+        'mutation($input: CreateInviteCodesInput!) { createInviteCodes(input: $input) { account codes { code ' +
+        'remaining } } }',
       variables: { input },
     });
     expect(again.errors).toBeUndefined();
@@ -51,16 +56,26 @@ describe('a repeated key', () => {
   it('counts omitted arguments as their defaults', async () => {
     const idempotencyKey = newKey();
     const first = await ok(gateway, CreateInviteCodesDocument, { input: { useCount: 1, idempotencyKey } });
-    const again = await ok(gateway, CreateInviteCodesDocument, { input: { useCount: 1, codeCount: 1, forAccounts: null, idempotencyKey } });
+    const again = await ok(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 1, codeCount: 1, forAccounts: null, idempotencyKey },
+    });
     expect(codesOf(again)).toEqual(codesOf(first));
   });
 
   it('with forAccounts: [] is remembered too', async () => {
     const idempotencyKey = newKey();
-    expect((await ok(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [], idempotencyKey } })).createInviteCodes).toEqual([]);
-    expect((await ok(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [], idempotencyKey } })).createInviteCodes).toEqual([]);
+    expect(
+      (await ok(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [], idempotencyKey } }))
+        .createInviteCodes,
+    ).toEqual([]);
+    expect(
+      (await ok(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [], idempotencyKey } }))
+        .createInviteCodes,
+    ).toEqual([]);
     const other = randomDid();
-    const refused = await execute(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [other], idempotencyKey } });
+    const refused = await execute(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 1, forAccounts: [other], idempotencyKey },
+    });
     expect(refused.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(await rowsOwnedBy([other])).toBe(0);
   });
@@ -77,7 +92,12 @@ describe('the same key with different input', () => {
     const input = { codeCount: 1, useCount: 1, forAccounts: accounts, idempotencyKey: newKey() };
     const first = codesOf(await ok(gateway, CreateInviteCodesDocument, { input }));
     const fresh = randomDid();
-    const forAccounts = 'forAccounts' in change ? (change.forAccounts === 'new' ? [accounts[0]!, fresh] : [...accounts].reverse()) : accounts;
+    const forAccounts =
+      'forAccounts' in change
+        ? change.forAccounts === 'new'
+          ? [accounts[0]!, fresh]
+          : [...accounts].reverse()
+        : accounts;
     const result = await execute(gateway, CreateInviteCodesDocument, { input: { ...input, ...change, forAccounts } });
     expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(result.errors?.[0]?.message).toMatch(/idempotency key/);
@@ -89,13 +109,19 @@ describe('the same key with different input', () => {
     const account = randomDid();
     const idempotencyKey = newKey();
     await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: account, idempotencyKey } });
-    const batch = await execute(gateway, CreateInviteCodesDocument, { input: { useCount: 1, codeCount: 1, forAccounts: [account], idempotencyKey } });
+    const batch = await execute(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 1, codeCount: 1, forAccounts: [account], idempotencyKey },
+    });
     expect(batch.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(batch.errors?.[0]?.message).toMatch(/idempotency key.*createInviteCode\b/);
 
     const otherKey = newKey();
-    await ok(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [account], idempotencyKey: otherKey } });
-    const single = await execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: account, idempotencyKey: otherKey } });
+    await ok(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 1, forAccounts: [account], idempotencyKey: otherKey },
+    });
+    const single = await execute(gateway, CreateInviteCodeDocument, {
+      input: { useCount: 1, forAccount: account, idempotencyKey: otherKey },
+    });
     expect(single.errors?.[0]?.message).toMatch(/idempotency key.*createInviteCodes/);
     expect(await rowsOwnedBy([account])).toBe(2);
   });
@@ -105,7 +131,9 @@ describe('concurrent calls with one key', () => {
   it('20 simultaneous identical calls create once and all get the same codes', async () => {
     const accounts = [randomDid(), randomDid(), randomDid()];
     const input = { codeCount: 4, useCount: 1, forAccounts: accounts, idempotencyKey: newKey() };
-    const results = await Promise.all(Array.from({ length: 20 }, () => execute(gateway, CreateInviteCodesDocument, { input })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => execute(gateway, CreateInviteCodesDocument, { input })),
+    );
     for (const result of results) expect(result.errors).toBeUndefined();
     const codes = results.map(({ data }) => codesOf(data!));
     for (const each of codes) expect(each).toEqual(codes[0]);
@@ -117,7 +145,9 @@ describe('concurrent calls with one key', () => {
     const idempotencyKey = newKey();
     const accounts = Array.from({ length: 10 }, randomDid);
     const results = await Promise.all(
-      accounts.map((account) => execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: account, idempotencyKey } })),
+      accounts.map((account) =>
+        execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: account, idempotencyKey } }),
+      ),
     );
     expect(results.filter(({ errors }) => !errors)).toHaveLength(1);
     expect(results.filter(({ errors }) => errors?.[0]?.extensions?.code === 'InvalidRequest')).toHaveLength(9);
@@ -147,14 +177,20 @@ describe('a failed first call', () => {
 
   it('that was refused as bad input (an invalid DID, a count out of range) leaves the key free', async () => {
     const idempotencyKey = newKey();
-    const invalidDid = await execute(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [randomDid(), 'did:bad'], idempotencyKey } });
+    const invalidDid = await execute(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 1, forAccounts: [randomDid(), 'did:bad'], idempotencyKey },
+    });
     expect(invalidDid.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
-    const outOfRange = await execute(gateway, CreateInviteCodesDocument, { input: { useCount: 0, forAccounts: [randomDid()], idempotencyKey } });
+    const outOfRange = await execute(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 0, forAccounts: [randomDid()], idempotencyKey },
+    });
     expect(outOfRange.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(outOfRange.statements).toEqual([]);
 
     const account = randomDid();
-    const created = await ok(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [account], idempotencyKey } });
+    const created = await ok(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 1, forAccounts: [account], idempotencyKey },
+    });
     expect(codesOf(created)[0]).toHaveLength(1);
     expect(await rowsOwnedBy([account])).toBe(1);
   });
@@ -172,7 +208,9 @@ describe('idempotencyKey validation', () => {
     const account = randomDid();
     for (const result of [
       await execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: account, idempotencyKey } }),
-      await execute(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [account], idempotencyKey } }),
+      await execute(gateway, CreateInviteCodesDocument, {
+        input: { useCount: 1, forAccounts: [account], idempotencyKey },
+      }),
     ]) {
       expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
       expect(result.errors?.[0]?.message).toMatch(/"idempotencyKey".*1 to 100 printable characters/);
@@ -187,7 +225,9 @@ describe('idempotencyKey validation', () => {
   ])('accepts a key of %s', async (_, idempotencyKey) => {
     const input = { useCount: 1, forAccount: randomDid(), idempotencyKey };
     const first = await ok(gateway, CreateInviteCodeDocument, { input });
-    expect((await ok(gateway, CreateInviteCodeDocument, { input })).createInviteCode.code).toBe(first.createInviteCode.code);
+    expect((await ok(gateway, CreateInviteCodeDocument, { input })).createInviteCode.code).toBe(
+      first.createInviteCode.code,
+    );
     expect(await keyRow(idempotencyKey)).toMatchObject({ codes: [first.createInviteCode.code] });
   });
 });
@@ -198,7 +238,9 @@ describe('retention', () => {
     const input = { useCount: 1, forAccount: account, idempotencyKey: newKey() };
     const first = await ok(gateway, CreateInviteCodeDocument, { input });
     await ageKey(input.idempotencyKey, 23);
-    expect((await ok(gateway, CreateInviteCodeDocument, { input })).createInviteCode.code).toBe(first.createInviteCode.code);
+    expect((await ok(gateway, CreateInviteCodeDocument, { input })).createInviteCode.code).toBe(
+      first.createInviteCode.code,
+    );
 
     await ageKey(input.idempotencyKey, 25);
     const other = randomDid();
@@ -207,33 +249,51 @@ describe('retention', () => {
     expect(await keyRow(input.idempotencyKey)).toMatchObject({ codes: [later.createInviteCode.code] });
   });
 
-  it('prunes at most 100 expired keys per keyed call, oldest first; an expired key that is left is claimed afresh', async () => {
-    const expiredKey = newKey();
-    await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1, idempotencyKey: expiredKey } });
-    await ageKey(expiredKey, 25);
-    await getPrisma().$executeRaw`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours' AND key <> ${expiredKey}`;
-    const stale = Array.from({ length: 150 }, (_, i) => ({ key: `stale-${i}-${randomUUID()}`, operation: 'createInviteCodes', inputHash: 'x', codes: [] }));
-    await getPrisma().idempotencyKey.createMany({ data: stale });
-    await getPrisma().$executeRaw`UPDATE idempotency_key SET created_at = now() - interval '30 hours' WHERE input_hash = 'x'`;
+  it(
+    'prunes at most 100 expired keys per keyed call, oldest first; an expired key that is left is claimed ' + 'afresh',
+    async () => {
+      const expiredKey = newKey();
+      await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1, idempotencyKey: expiredKey } });
+      await ageKey(expiredKey, 25);
+      await getPrisma()
+        .$executeRaw`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours' AND key <> ${expiredKey}`;
+      const stale = Array.from({ length: 150 }, (_, i) => ({
+        key: `stale-${i}-${randomUUID()}`,
+        operation: 'createInviteCodes',
+        inputHash: 'x',
+        codes: [],
+      }));
+      await getPrisma().idempotencyKey.createMany({ data: stale });
+      await getPrisma()
+        .$executeRaw`UPDATE idempotency_key SET created_at = now() - interval '30 hours' WHERE input_hash = 'x'`;
 
-    const account = randomDid();
-    const created = await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 2, forAccount: account, idempotencyKey: expiredKey } });
-    expect(await getPrisma().idempotencyKey.count({ where: { inputHash: 'x' } })).toBe(50);
-    expect(await keyRow(expiredKey)).toMatchObject({ codes: [created.createInviteCode.code] });
-    expect(await rowsOwnedBy([account])).toBe(1);
+      const account = randomDid();
+      const created = await ok(gateway, CreateInviteCodeDocument, {
+        input: { useCount: 2, forAccount: account, idempotencyKey: expiredKey },
+      });
+      expect(await getPrisma().idempotencyKey.count({ where: { inputHash: 'x' } })).toBe(50);
+      expect(await keyRow(expiredKey)).toMatchObject({ codes: [created.createInviteCode.code] });
+      expect(await rowsOwnedBy([account])).toBe(1);
 
-    await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1, idempotencyKey: newKey() } });
-    expect(await getPrisma().idempotencyKey.count({ where: { inputHash: 'x' } })).toBe(0);
-  });
+      await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1, idempotencyKey: newKey() } });
+      expect(await getPrisma().idempotencyKey.count({ where: { inputHash: 'x' } })).toBe(0);
+    },
+  );
 });
 
 describe('SQL statements of a keyed call', () => {
   it('do not grow with the batch: prune, claim, insert, record, read; a repeat: prune, claim, find, read', async () => {
     for (const accounts of [1, 20]) {
-      const input = { codeCount: 5, useCount: 1, forAccounts: Array.from({ length: accounts }, randomDid), idempotencyKey: newKey() };
+      const input = {
+        codeCount: 5,
+        useCount: 1,
+        forAccounts: Array.from({ length: accounts }, randomDid),
+        idempotencyKey: newKey(),
+      };
       const first = await execute(gateway, CreateInviteCodesDocument, { input });
       const repeat = await execute(gateway, CreateInviteCodesDocument, { input });
-      const work = (statements: string[]) => statements.filter((sql) => !/^(BEGIN|COMMIT)/i.test(sql)).map((sql) => sql.trim().split(/\s+/)[0]);
+      const work = (statements: string[]) =>
+        statements.filter((sql) => !/^(BEGIN|COMMIT)/i.test(sql)).map((sql) => sql.trim().split(/\s+/)[0]);
       expect(work(first.statements)).toEqual(['DELETE', 'INSERT', 'INSERT', 'UPDATE', 'SELECT']);
       expect(work(repeat.statements)).toEqual(['DELETE', 'INSERT', 'SELECT', 'SELECT']);
     }

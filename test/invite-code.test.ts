@@ -1,6 +1,11 @@
 // inviteCode, its uses and usesConnection, node and invitedBy.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InviteCodeWithUsesDocument, InvitedByDocument, NodeByIdDocument, type InviteCodeWithUsesQuery } from './generated/operations.js';
+import {
+  InviteCodeWithUsesDocument,
+  InvitedByDocument,
+  NodeByIdDocument,
+  type InviteCodeWithUsesQuery,
+} from './generated/operations.js';
 import { createCodes, redeem } from './helpers/fixtures.js';
 import { execute, ok, post, randomDid, startTestGateway, SERVICE_HOSTNAME } from './helpers/gateway.js';
 
@@ -27,7 +32,15 @@ describe('inviteCode', () => {
 
   it('has every field of the lexicon object', async () => {
     const { inviteCode } = await ok(gateway, InviteCodeWithUsesDocument, { code });
-    expect(inviteCode).toMatchObject({ code, available: 120, usedCount: 105, remaining: 15, disabled: false, forAccount: owner, createdBy: 'admin' });
+    expect(inviteCode).toMatchObject({
+      code,
+      available: 120,
+      usedCount: 105,
+      remaining: 15,
+      disabled: false,
+      forAccount: owner,
+      createdBy: 'admin',
+    });
     expect(inviteCode!.code).toMatch(new RegExp(`^${SERVICE_HOSTNAME.replaceAll('.', '-')}-[a-z2-7]{5}-[a-z2-7]{5}$`));
     expect(inviteCode!.createdAt).toMatch(DATETIME);
     expect(inviteCode!.uses).toHaveLength(105);
@@ -91,10 +104,17 @@ describe('inviteCode', () => {
     expect(byCode.node).toMatchObject({ __typename: 'InviteCode', id: inviteCode!.id, code, usedCount: 105 });
     const useId = inviteCode!.usesConnection.edges[0]!.node.id;
     const byUse = await ok(gateway, NodeByIdDocument, { id: useId });
-    expect(byUse.node).toMatchObject({ __typename: 'InviteCodeUse', id: useId, usedBy: users.at(-1), inviteCode: { code } });
+    expect(byUse.node).toMatchObject({
+      __typename: 'InviteCodeUse',
+      id: useId,
+      usedBy: users.at(-1),
+      inviteCode: { code },
+    });
     const absent = Buffer.from('InviteCode:no-such-code').toString('base64');
     expect((await ok(gateway, NodeByIdDocument, { id: absent })).node).toBeNull();
-    const malformedIds = ['%%%', 'Foo:bar', 'InviteCode:', 'InviteCode:a\u0000b'].map((id, index) => (index ? Buffer.from(id).toString('base64') : id));
+    const malformedIds = ['%%%', 'Foo:bar', 'InviteCode:', 'InviteCode:a\u0000b'].map((id, index) =>
+      index ? Buffer.from(id).toString('base64') : id,
+    );
     for (const id of malformedIds) {
       const malformed = await execute(gateway, NodeByIdDocument, { id });
       expect(malformed.errors?.[0]?.extensions?.code).toBe('InvalidRequest');

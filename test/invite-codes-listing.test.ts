@@ -1,6 +1,12 @@
 // inviteCodes: com.atproto.admin.getInviteCodes with keyset pagination and PDS cursors.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DisableInviteCodesDocument, ListingCursorsDocument, type InviteCodeFilter, type InviteCodeSort, type ListingCursorsQuery } from './generated/operations.js';
+import {
+  DisableInviteCodesDocument,
+  ListingCursorsDocument,
+  type InviteCodeFilter,
+  type InviteCodeSort,
+  type ListingCursorsQuery,
+} from './generated/operations.js';
 import { createCodes, createCodesOneByOne, redeem } from './helpers/fixtures.js';
 import { execute, ok, post, randomDid, startTestGateway } from './helpers/gateway.js';
 
@@ -17,7 +23,12 @@ describe.each([
     let after: string | null = null;
     for (let pages = 0; ; pages++) {
       if (pages > 100) throw new Error('too many pages');
-      const { inviteCodes }: ListingCursorsQuery = await ok(gateway, ListingCursorsDocument, { sort, filter, first, after });
+      const { inviteCodes }: ListingCursorsQuery = await ok(gateway, ListingCursorsDocument, {
+        sort,
+        filter,
+        first,
+        after,
+      });
       totals.add(inviteCodes.totalCount);
       codes.push(...inviteCodes.edges.map(({ node }) => node.code));
       expect(inviteCodes.pageInfo.hasPreviousPage).toBe(after !== null);
@@ -48,15 +59,27 @@ describe.each([
     it('RECENT is createdAt desc, code desc, with <epoch ms>::<code> cursors', async () => {
       const { inviteCodes } = await ok(gateway, ListingCursorsDocument, { filter: { forAccount: owner }, first: 500 });
       const nodes = inviteCodes.edges.map(({ node }) => node);
-      const expected = [...nodes].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.code.localeCompare(a.code));
+      const expected = [...nodes].sort(
+        (a, b) => b.createdAt.localeCompare(a.createdAt) || b.code.localeCompare(a.code),
+      );
       expect(nodes.map(({ code }) => code)).toEqual(expected.map(({ code }) => code));
-      expect(nodes.slice(0, 8).map(({ code }) => code).sort()).toEqual([...single].sort());
-      for (const { cursor, node } of inviteCodes.edges) expect(cursor).toBe(`${Date.parse(node.createdAt)}::${node.code}`);
+      expect(
+        nodes
+          .slice(0, 8)
+          .map(({ code }) => code)
+          .sort(),
+      ).toEqual([...single].sort());
+      for (const { cursor, node } of inviteCodes.edges)
+        expect(cursor).toBe(`${Date.parse(node.createdAt)}::${node.code}`);
       expect(inviteCodes.totalCount).toBe(53);
     });
 
     it('USAGE is usedCount desc, code desc, with <usedCount>::<code> cursors', async () => {
-      const { inviteCodes } = await ok(gateway, ListingCursorsDocument, { sort: 'USAGE', filter: { forAccount: owner }, first: 500 });
+      const { inviteCodes } = await ok(gateway, ListingCursorsDocument, {
+        sort: 'USAGE',
+        filter: { forAccount: owner },
+        first: 500,
+      });
       const nodes = inviteCodes.edges.map(({ node }) => node);
       const expected = [...nodes].sort((a, b) => b.usedCount - a.usedCount || b.code.localeCompare(a.code));
       expect(nodes.map(({ code }) => code)).toEqual(expected.map(({ code }) => code));
@@ -138,20 +161,32 @@ describe.each([
     it('takes after: "" as the first page, as the PDS does', async () => {
       for (const sort of ['RECENT', 'USAGE'] as const) {
         const firstPage = await ok(gateway, ListingCursorsDocument, { sort, filter: { forAccount: owner }, first: 5 });
-        const empty = await ok(gateway, ListingCursorsDocument, { sort, filter: { forAccount: owner }, first: 5, after: '' });
+        const empty = await ok(gateway, ListingCursorsDocument, {
+          sort,
+          filter: { forAccount: owner },
+          first: 5,
+          after: '',
+        });
         expect(empty).toEqual(firstPage);
         expect(empty.inviteCodes.pageInfo.hasPreviousPage).toBe(false);
       }
     });
 
     it('rejects a RECENT cursor given to USAGE', async () => {
-      const result = await execute(gateway, ListingCursorsDocument, { sort: 'USAGE', after: `${Date.now()}::some-code` });
+      const result = await execute(gateway, ListingCursorsDocument, {
+        sort: 'USAGE',
+        after: `${Date.now()}::some-code`,
+      });
       expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
       expect(result.errors?.[0]?.message).toContain('Malformed cursor');
     });
 
     it('rejects control characters in cursors and filters before any statement', async () => {
-      for (const variables of [{ after: '1::code\u0000' }, { filter: { forAccount: 'did:plc:a\u0000' } }, { filter: { createdBy: '\u0000' } }]) {
+      for (const variables of [
+        { after: '1::code\u0000' },
+        { filter: { forAccount: 'did:plc:a\u0000' } },
+        { filter: { createdBy: '\u0000' } },
+      ]) {
         const result = await execute(gateway, ListingCursorsDocument, variables);
         expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
         expect(result.statements).toEqual([]);
@@ -177,7 +212,10 @@ describe.each([
     });
 
     const listed = async (filter: InviteCodeFilter) => {
-      const { inviteCodes } = await ok(gateway, ListingCursorsDocument, { filter: { forAccount: owner, ...filter }, first: 500 });
+      const { inviteCodes } = await ok(gateway, ListingCursorsDocument, {
+        filter: { forAccount: owner, ...filter },
+        first: 500,
+      });
       expect(inviteCodes.totalCount).toBe(inviteCodes.edges.length);
       return inviteCodes.edges.map(({ node }) => node.code).sort();
     };
@@ -213,7 +251,9 @@ describe.each([
     });
 
     it('rejects an invalid Datetime in a filter, naming the field', async () => {
-      const result = await post(gateway, { query: '{ inviteCodes(filter: { createdAfter: "yesterday" }) { totalCount } }' });
+      const result = await post(gateway, {
+        query: '{ inviteCodes(filter: { createdAfter: "yesterday" }) { totalCount } }',
+      });
       expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
       expect(result.errors?.[0]?.message).toMatch(/argument "filter.createdAfter": Invalid datetime "yesterday"/);
     });

@@ -32,17 +32,24 @@ const OPERATION_VARIABLES: Record<string, Record<string, unknown>> = {
 
 describe('query limits', () => {
   it('let every operation in operations/ run, with the largest pages', async () => {
-    const fragments = parse(readFileSync(new URL('../operations/fragments.graphql', import.meta.url), 'utf8')).definitions;
-    const names = readdirSync(new URL('../operations/', import.meta.url)).filter((name) => name !== 'fragments.graphql');
+    const fragments = parse(
+      readFileSync(new URL('../operations/fragments.graphql', import.meta.url), 'utf8'),
+    ).definitions;
+    const names = readdirSync(new URL('../operations/', import.meta.url)).filter(
+      (name) => name !== 'fragments.graphql',
+    );
     expect(names.sort()).toEqual(Object.keys(OPERATION_VARIABLES).sort());
     for (const name of names) {
       const document = readFileSync(new URL(`../operations/${name}`, import.meta.url), 'utf8');
       // Only the fragments it spreads: an unused fragment makes the document invalid.
-      const used = fragments.filter((fragment) => 'name' in fragment && fragment.name && document.includes(`...${fragment.name.value}`));
+      const used = fragments.filter(
+        (fragment) => 'name' in fragment && fragment.name && document.includes(`...${fragment.name.value}`),
+      );
       const query = [document, ...used.map((fragment) => print(fragment))].join('\n');
       // Valid variables, so that the cost is estimated and the operation runs.
       const result = await post(gateway, { query, variables: OPERATION_VARIABLES[name] });
-      for (const error of result.errors ?? []) expect(error.extensions?.code, `${name}: ${error.message}`).toBe('InvalidInviteCode');
+      for (const error of result.errors ?? [])
+        expect(error.extensions?.code, `${name}: ${error.message}`).toBe('InvalidInviteCode');
     }
   });
 
@@ -62,7 +69,8 @@ describe('query limits', () => {
     const dashboard = readFileSync(new URL('../operations/admin-invite-codes.graphql', import.meta.url), 'utf8');
     const largest = await post(gateway, { query: `${dashboard}\n${fragments}`, variables: { first: 500 } });
     expect(largest.errors).toBeUndefined();
-    const nested = '{ inviteCodes(first: $n) { edges { node { uses { inviteCode { uses { inviteCode { code } } } } } } } }';
+    const nested =
+      '{ inviteCodes(first: $n) { edges { node { uses { inviteCode { uses { inviteCode { code } } } } } } } }';
     const tooBig = await post(gateway, { query: `query($n: Int) ${nested}`, variables: { n: 500 } });
     expect(tooBig.errors?.[0]?.extensions?.code).toBe('QueryTooComplex');
     expect(tooBig.errors?.[0]?.message).toMatch(/cost \d+ exceeds the limit of 50000/);
@@ -71,23 +79,30 @@ describe('query limits', () => {
     expect(small.errors).toBeUndefined();
   });
 
-  it('count the default of a variable as the page size, at every depth (issue: 500 ran where 100 was counted)', async () => {
-    const query =
-      'query($f: Int = 500, $g: Int = 500) { inviteCodes(first: $f) { edges { node { usesConnection(first: $g) { edges { node { usedBy } } } } } } }';
-    for (const variables of [{}, { f: 500 }, { g: 500 }]) {
-      const refused = await post(gateway, { query, variables });
-      expect(refused.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe('QueryTooComplex');
-      expect(refused.errors?.[0]?.message).toMatch(/^Query cost \d+ exceeds the limit of 50000/);
-      expect(refused.statements).toEqual([]);
-    }
-    const small = await post(gateway, { query, variables: { f: 5 } });
-    expect(small.errors).toBeUndefined();
-  });
+  it(
+    'count the default of a variable as the page size, at every depth (issue: 500 ran where 100 was ' + 'counted)',
+    async () => {
+      const query =
+        'query($f: Int = 500, $g: Int = 500) { inviteCodes(first: $f) { edges { node { usesConnection(first: ' +
+        '$g) { edges { node { usedBy } } } } } } }';
+      for (const variables of [{}, { f: 500 }, { g: 500 }]) {
+        const refused = await post(gateway, { query, variables });
+        expect(refused.errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe('QueryTooComplex');
+        expect(refused.errors?.[0]?.message).toMatch(/^Query cost \d+ exceeds the limit of 50000/);
+        expect(refused.statements).toEqual([]);
+      }
+      const small = await post(gateway, { query, variables: { f: 5 } });
+      expect(small.errors).toBeUndefined();
+    },
+  );
 
   it('count `last`, and a defaulted page under a list inside a single object', async () => {
-    const { codes: [code] } = await createCodesOneByOne(gateway, 1);
+    const {
+      codes: [code],
+    } = await createCodesOneByOne(gateway, 1);
     const query =
-      'query($code: String!, $l: Int = 500) { inviteCode(code: $code) { uses { inviteCode { usesConnection(last: $l) { edges { node { id usedBy usedAt inviteCode { code } } } } } } } }';
+      'query($code: String!, $l: Int = 500) { inviteCode(code: $code) { uses { inviteCode { ' +
+      'usesConnection(last: $l) { edges { node { id usedBy usedAt inviteCode { code } } } } } } } }';
     const refused = await post(gateway, { query, variables: { code } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('QueryTooComplex');
     expect(refused.statements).toEqual([]);
@@ -111,9 +126,16 @@ describe('query limits', () => {
   it('have every field that takes first or last declare a page-sized cost', () => {
     const paged = Object.values(schema.getTypeMap())
       .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
-      .flatMap((type) => Object.values((type as GraphQLObjectType).getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })))
+      .flatMap((type) =>
+        Object.values((type as GraphQLObjectType).getFields()).map((field) => ({
+          name: `${type.name}.${field.name}`,
+          field,
+        })),
+      )
       .filter(({ field }) => field.args.some((arg) => arg.name === 'first' || arg.name === 'last'));
-    expect(paged.map(({ name }) => name).sort()).toEqual(expect.arrayContaining(['InviteCode.usesConnection', 'Query.inviteCodes']));
+    expect(paged.map(({ name }) => name).sort()).toEqual(
+      expect.arrayContaining(['InviteCode.usesConnection', 'Query.inviteCodes']),
+    );
     for (const { name, field } of paged) {
       const complexity = field.extensions.complexity;
       expect(typeof complexity, name).toBe('function');
@@ -124,9 +146,15 @@ describe('query limits', () => {
 
   it('refuse bodies over MAX_BODY_BYTES with 413 before reading them', async () => {
     const body = JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(1_100_000) } });
-    const response = await gateway.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body });
+    const response = await gateway.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+      body,
+    });
     expect(response.status).toBe(413);
-    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'InvalidRequest',
+    );
     // Over a socket, the answer comes while the body is still unsent: it is never read.
     const server = createServer(gateway);
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
@@ -135,12 +163,15 @@ describe('query limits', () => {
       const status = await new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no answer before the body was sent')), 5_000);
         const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
-        const request = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers }, (answer) => {
-          clearTimeout(timer);
-          answer.resume();
-          resolve(answer.statusCode ?? 0);
-          request.destroy();
-        });
+        const request = httpRequest(
+          { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers },
+          (answer) => {
+            clearTimeout(timer);
+            answer.resume();
+            resolve(answer.statusCode ?? 0);
+            request.destroy();
+          },
+        );
         request.on('error', () => {});
         request.flushHeaders();
       });
@@ -153,9 +184,15 @@ describe('query limits', () => {
 
   it('refuse a Content-Length that is not a number of bytes with 400', async () => {
     const body = JSON.stringify({ query: '{ __typename }' });
-    const response = await gateway.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1e2' }, body });
+    const response = await gateway.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '1e2' },
+      body,
+    });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('InvalidRequest');
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      'InvalidRequest',
+    );
   });
 
   it('refuse a chunked body (no Content-Length) with 411, over HTTP', async () => {
@@ -163,10 +200,13 @@ describe('query limits', () => {
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
     const { port } = server.address() as AddressInfo;
     const status = await new Promise<number>((resolve, reject) => {
-      const request = httpRequest({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = httpRequest(
+        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       request.on('error', reject);
       request.write('{"query":');
       request.end('"{ __typename }"}');

@@ -14,7 +14,9 @@ describe('prisma/migrations', () => {
     const schema = await readFile(SCHEMA_PATH, 'utf8');
     const changed = schema.replace('  disabled   Boolean', '  note       String?\n  disabled   Boolean');
     expect(changed).not.toBe(schema);
-    expect(await diffMigrationsToSchema(inject('superuserUrl'), changed)).toMatch(/ALTER TABLE "invite_code" ADD COLUMN\s+"note" TEXT/);
+    expect(await diffMigrationsToSchema(inject('superuserUrl'), changed)).toMatch(
+      /ALTER TABLE "invite_code" ADD COLUMN\s+"note" TEXT/,
+    );
   });
 
   it('are all applied, and applying again changes nothing', async () => {

@@ -23,13 +23,23 @@ async function codesOwnedBy(account: string): Promise<number> {
 describe('createInviteCode', () => {
   it('creates an admin code by default, in the PDS format', async () => {
     const { createInviteCode } = await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 5 } });
-    expect(createInviteCode).toMatchObject({ available: 5, usedCount: 0, remaining: 5, disabled: false, forAccount: 'admin', createdBy: 'admin', uses: [] });
+    expect(createInviteCode).toMatchObject({
+      available: 5,
+      usedCount: 0,
+      remaining: 5,
+      disabled: false,
+      forAccount: 'admin',
+      createdBy: 'admin',
+      uses: [],
+    });
     expect(createInviteCode.code).toMatch(CODE_FORMAT);
   });
 
   it('creates a code for an account, created by admin', async () => {
     const account = randomDid();
-    const { createInviteCode } = await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: account } });
+    const { createInviteCode } = await ok(gateway, CreateInviteCodeDocument, {
+      input: { useCount: 1, forAccount: account },
+    });
     expect(createInviteCode).toMatchObject({ forAccount: account, createdBy: 'admin' });
   });
 
@@ -43,7 +53,9 @@ describe('createInviteCode', () => {
 
   it('accepts the bounds of useCount', async () => {
     for (const useCount of [1, 100_000]) {
-      expect((await ok(gateway, CreateInviteCodeDocument, { input: { useCount } })).createInviteCode.available).toBe(useCount);
+      expect((await ok(gateway, CreateInviteCodeDocument, { input: { useCount } })).createInviteCode.available).toBe(
+        useCount,
+      );
     }
   });
 
@@ -59,11 +71,14 @@ describe('createInviteCode', () => {
 describe('createInviteCodes', () => {
   it('makes codeCount codes per account, in input order, and defaults to one "admin" code', async () => {
     const accounts = [randomDid(), randomDid(), randomDid()];
-    const { createInviteCodes } = await ok(gateway, CreateInviteCodesDocument, { input: { codeCount: 3, useCount: 2, forAccounts: accounts } });
+    const { createInviteCodes } = await ok(gateway, CreateInviteCodesDocument, {
+      input: { codeCount: 3, useCount: 2, forAccounts: accounts },
+    });
     expect(createInviteCodes.map(({ account }) => account)).toEqual(accounts);
     for (const { account, codes } of createInviteCodes) {
       expect(codes).toHaveLength(3);
-      for (const code of codes) expect(code).toMatchObject({ forAccount: account, createdBy: 'admin', available: 2, disabled: false });
+      for (const code of codes)
+        expect(code).toMatchObject({ forAccount: account, createdBy: 'admin', available: 2, disabled: false });
     }
     const all = createInviteCodes.flatMap(({ codes }) => codes.map(({ code }) => code));
     expect(new Set(all).size).toBe(9);
@@ -96,7 +111,9 @@ describe('createInviteCodes', () => {
 
   it('rejects a repeated DID', async () => {
     const did = randomDid();
-    const result = await execute(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [did, randomDid(), did] } });
+    const result = await execute(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 1, forAccounts: [did, randomDid(), did] },
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(result.errors?.[0]?.message).toContain(did);
     expect(await codesOwnedBy(did)).toBe(0);
@@ -104,7 +121,9 @@ describe('createInviteCodes', () => {
 
   it('a batch with one invalid DID creates nothing, and names where it is', async () => {
     const good = randomDid();
-    const result = await execute(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [good, 'did:bad', randomDid()] } });
+    const result = await execute(gateway, CreateInviteCodesDocument, {
+      input: { useCount: 1, forAccounts: [good, 'did:bad', randomDid()] },
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(result.errors?.[0]?.message).toMatch(/forAccounts\[1\]|did:bad/);
     expect(result.statements).toEqual([]);
@@ -125,7 +144,9 @@ describe('createInviteCodes', () => {
       },
     });
     const accounts = [randomDid(), randomDid()];
-    const result = await execute(failing, CreateInviteCodesDocument, { input: { codeCount: 100, useCount: 1, forAccounts: accounts } });
+    const result = await execute(failing, CreateInviteCodesDocument, {
+      input: { codeCount: 100, useCount: 1, forAccounts: accounts },
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('InternalServerError');
     expect(made).toBe(201);
     expect(result.statements.some((sql) => sql.startsWith('INSERT'))).toBe(true);
@@ -145,9 +166,13 @@ describe('createInviteCodes', () => {
     const [taken] = await createCodes(gateway);
     const queue = [taken!, taken!, 'collide-once-a', 'collide-once-a', 'collide-once-b'];
     let calls = 0;
-    const colliding = startTestGateway({ generateCode: () => queue[calls++] ?? `fresh-${calls}-${randomDid().slice(-12)}` });
+    const colliding = startTestGateway({
+      generateCode: () => queue[calls++] ?? `fresh-${calls}-${randomDid().slice(-12)}`,
+    });
     const account = randomDid();
-    const { createInviteCodes } = await ok(colliding, CreateInviteCodesDocument, { input: { codeCount: 3, useCount: 1, forAccounts: [account] } });
+    const { createInviteCodes } = await ok(colliding, CreateInviteCodesDocument, {
+      input: { codeCount: 3, useCount: 1, forAccounts: [account] },
+    });
     const codes = createInviteCodes[0]!.codes.map(({ code }) => code);
     expect(codes).toHaveLength(3);
     expect(new Set(codes).size).toBe(3);
@@ -192,10 +217,14 @@ describe('disableInviteCodes', () => {
 
   it('disables admin codes one by one, but refuses "admin" in accounts', async () => {
     const { createInviteCode } = await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1 } });
-    const result = await execute(gateway, DisableInviteCodesDocument, { input: { accounts: ['admin'], codes: [createInviteCode.code] } });
+    const result = await execute(gateway, DisableInviteCodesDocument, {
+      input: { accounts: ['admin'], codes: [createInviteCode.code] },
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(result.errors?.[0]?.message).toBe('cannot disable admin invite codes');
-    expect((await ok(gateway, InviteCodeWithUsesDocument, { code: createInviteCode.code })).inviteCode?.disabled).toBe(false);
+    expect((await ok(gateway, InviteCodeWithUsesDocument, { code: createInviteCode.code })).inviteCode?.disabled).toBe(
+      false,
+    );
     const byCode = await ok(gateway, DisableInviteCodesDocument, { input: { codes: [createInviteCode.code] } });
     expect(byCode.disableInviteCodes.disabledCount).toBe(1);
   });
@@ -257,12 +286,19 @@ describe('redeemInviteCode', () => {
 
   it('refuses an empty code with the PDS message before any statement', async () => {
     const result = await execute(gateway, RedeemInviteCodeDocument, { input: { code: '', usedBy: randomDid() } });
-    expect(result.errors).toEqual([expect.objectContaining({ message: 'No invite code provided', extensions: { code: 'InvalidInviteCode', reason: 'NOT_FOUND' } })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        message: 'No invite code provided',
+        extensions: { code: 'InvalidInviteCode', reason: 'NOT_FOUND' },
+      }),
+    ]);
     expect(result.statements).toEqual([]);
   });
 
   it('rejects a code with a NUL character before any statement', async () => {
-    const result = await execute(gateway, RedeemInviteCodeDocument, { input: { code: 'x\u0000', usedBy: randomDid() } });
+    const result = await execute(gateway, RedeemInviteCodeDocument, {
+      input: { code: 'x\u0000', usedBy: randomDid() },
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(result.statements).toEqual([]);
   });
@@ -280,7 +316,12 @@ describe('redeemInviteCode', () => {
     const authorization = await accountToken({ sub: account });
     for (const result of [
       await execute(gateway, RedeemInviteCodeDocument, { input: { code: code!, usedBy: account } }, { authorization }),
-      await execute(gateway, CreateInviteCodesDocument, { input: { useCount: 1, forAccounts: [account] } }, { authorization }),
+      await execute(
+        gateway,
+        CreateInviteCodesDocument,
+        { input: { useCount: 1, forAccounts: [account] } },
+        { authorization },
+      ),
       await execute(gateway, DisableInviteCodesDocument, { input: { codes: [code!] } }, { authorization }),
     ]) {
       expect(result.errors?.[0]?.extensions?.code).toBe('Forbidden');

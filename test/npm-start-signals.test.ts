@@ -22,7 +22,12 @@ describe.each([
   ['start:prod', existsSync(new URL('../dist/main.js', import.meta.url))],
 ])('npm run %s', (script, runnable) => {
   it.runIf(runnable)('stops the gateway itself on SIGTERM and exits with its status', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: inject('databaseUrl'), PORT: '0', LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: inject('databaseUrl'),
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    };
     delete env.ADMIN_PASSWORD;
     const npm = spawn('npm', ['run', script, '--silent'], { cwd: ROOT, env });
     let stdout = '';

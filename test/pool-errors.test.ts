@@ -131,7 +131,9 @@ describe('the pool when connections fail', () => {
       (error: unknown) => error,
     );
     await running('pg_sleep(20.3)');
-    await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [await backends('pg_sleep(20.3)')]);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [
+      await backends('pg_sleep(20.3)'),
+    ]);
     expect(String(await terminated)).toMatch(/terminating connection/);
     expect(await queryRow('SELECT 1 AS one', [])).toEqual({ one: 1 });
   });
@@ -152,7 +154,10 @@ describe('the pool when connections fail', () => {
     await Promise.all([1, 2, 3].map(() => queryRow('SELECT pg_sleep(0.1) AS slept', [])));
     const pids = await backends();
     expect(pids.length).toBeGreaterThan(1);
-    await Promise.all([disconnectPrisma(), admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids])]);
+    await Promise.all([
+      disconnectPrisma(),
+      admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]),
+    ]);
     expect(poolStats()).toBeUndefined();
 
     // Without terminations too: the pool of a gateway that never went through Prisma is closed.

@@ -10,8 +10,12 @@ import { ADMIN_PASSWORD, post, randomDid, startTestGateway } from './helpers/gat
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const blocks = (language: string) =>
-  [...README.matchAll(/^\s*```(\w+)\n([\s\S]*?)^\s*```$/gm)].filter(([, info]) => info === language).map(([, , body]) => body!);
-const shellExamples = blocks('sh').filter((body) => /^\s*(\S+=\S*\s+)*(curl|gql)\b/m.test(body) && !/\bnpm\b/.test(body));
+  [...README.matchAll(/^\s*```(\w+)\n([\s\S]*?)^\s*```$/gm)]
+    .filter(([, info]) => info === language)
+    .map(([, , body]) => body!);
+const shellExamples = blocks('sh').filter(
+  (body) => /^\s*(\S+=\S*\s+)*(curl|gql)\b/m.test(body) && !/\bnpm\b/.test(body),
+);
 const graphqlExamples = blocks('graphql');
 
 /** Values for an example's variables, by type: a fresh DID, say. */
@@ -48,16 +52,23 @@ describe('README examples', () => {
     expect(result.data).toBeTruthy();
   });
 
-  it.each(shellExamples.map((script) => [script.split('\n').find((line) => line.includes('localhost')), script]))('shell: %s', async (_, script) => {
-    const run = await promisify(execFile)('bash', ['-eo', 'pipefail', '-c', script!.replaceAll('http://localhost:4000', base)], {
-      env: { ...process.env, ADMIN_PASSWORD },
-    });
-    const answers = run.stdout.split('\n').filter((line) => line.startsWith('{'));
-    expect(answers.length).toBeGreaterThan(0);
-    for (const answer of answers) {
-      const { data, errors } = JSON.parse(answer) as { data?: unknown; errors?: unknown };
-      expect(errors, answer).toBeUndefined();
-      expect(data).toBeTruthy();
-    }
-  });
+  it.each(shellExamples.map((script) => [script.split('\n').find((line) => line.includes('localhost')), script]))(
+    'shell: %s',
+    async (_, script) => {
+      const run = await promisify(execFile)(
+        'bash',
+        ['-eo', 'pipefail', '-c', script!.replaceAll('http://localhost:4000', base)],
+        {
+          env: { ...process.env, ADMIN_PASSWORD },
+        },
+      );
+      const answers = run.stdout.split('\n').filter((line) => line.startsWith('{'));
+      expect(answers.length).toBeGreaterThan(0);
+      for (const answer of answers) {
+        const { data, errors } = JSON.parse(answer) as { data?: unknown; errors?: unknown };
+        expect(errors, answer).toBeUndefined();
+        expect(data).toBeTruthy();
+      }
+    },
+  );
 });

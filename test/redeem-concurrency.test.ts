@@ -16,7 +16,10 @@ async function redeemInProcess(code: string, usedBy: string): Promise<Outcome> {
 }
 
 function tally(outcomes: Outcome[]): Record<string, number> {
-  return outcomes.reduce<Record<string, number>>((counts, outcome) => ({ ...counts, [outcome]: (counts[outcome] ?? 0) + 1 }), {});
+  return outcomes.reduce<Record<string, number>>(
+    (counts, outcome) => ({ ...counts, [outcome]: (counts[outcome] ?? 0) + 1 }),
+    {},
+  );
 }
 
 async function usesOf(code: string) {
@@ -95,7 +98,9 @@ describe('concurrent redemptions across two gateway processes', () => {
 
   it('60 distinct DIDs on a 5-use code, split over both: exactly 5 succeed', async () => {
     const [code] = await createCodes(gateway, { useCount: 5 });
-    const outcomes = await Promise.all(Array.from({ length: 60 }, (_, i) => redeemOver(urls[i % 2]!, code!, randomDid())));
+    const outcomes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => redeemOver(urls[i % 2]!, code!, randomDid())),
+    );
     expect(tally(outcomes)).toEqual({ ok: 5, EXHAUSTED: 55 });
     expect(await usesOf(code!)).toEqual({ usedCount: 5, uses: 5 });
   });
@@ -103,7 +108,9 @@ describe('concurrent redemptions across two gateway processes', () => {
   it('10 DIDs on a 1-use code, split over both: exactly 1 succeeds, every time', async () => {
     for (let round = 0; round < 3; round++) {
       const [code] = await createCodes(gateway, { useCount: 1 });
-      const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => redeemOver(urls[i % 2]!, code!, randomDid())));
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => redeemOver(urls[i % 2]!, code!, randomDid())),
+      );
       expect(tally(outcomes)).toEqual({ ok: 1, EXHAUSTED: 9 });
     }
   });

@@ -27,14 +27,22 @@ describe('hints for requests that cannot run', () => {
     return new Promise((resolve, reject) => {
       const path = method === 'GET' ? '/graphql?query=%7B__typename%7D' : '/graphql';
       const length = typeof body === 'string' ? { 'content-length': String(Buffer.byteLength(body)) } : {};
-      const req = httpRequest({ host: '127.0.0.1', port, path, method, headers: { accept: 'application/json', ...length, ...headers } }, (res) => {
-        let text = '';
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => {
-          const { errors } = JSON.parse(text) as { errors?: { message: string; extensions: { code: string } }[] };
-          resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', message: errors?.[0]?.message ?? '', code: errors?.[0]?.extensions.code ?? '' });
-        });
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path, method, headers: { accept: 'application/json', ...length, ...headers } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => {
+            const { errors } = JSON.parse(text) as { errors?: { message: string; extensions: { code: string } }[] };
+            resolve({
+              status: res.statusCode ?? 0,
+              reason: res.statusMessage ?? '',
+              message: errors?.[0]?.message ?? '',
+              code: errors?.[0]?.extensions.code ?? '',
+            });
+          });
+        },
+      );
       req.on('error', reject);
       if (Array.isArray(body)) for (const chunk of body) req.write(chunk);
       else if (body !== undefined) req.write(body);
@@ -45,7 +53,11 @@ describe('hints for requests that cannot run', () => {
   const query = '{"query":"{ __typename }"}';
 
   it('a POST without a JSON content type is told to add it', async () => {
-    const cases: Record<string, string>[] = [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-yoga-csrf': '1' }];
+    const cases: Record<string, string>[] = [
+      {},
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-yoga-csrf': '1' },
+    ];
     for (const headers of cases) {
       const reply = await send('POST', headers, query);
       expect(reply).toMatchObject({ status: 415, reason: 'Unsupported Media Type', code: 'InvalidRequest' });
@@ -74,11 +86,19 @@ describe('hints for requests that cannot run', () => {
   });
 
   it('Basic credentials that are not base64 are told so, without echoing them', async () => {
-    const result = await post(gateway, { query: '{ inviteCode(code: "x") { code } }' }, 'Basic admin:not-encoded-secret');
+    const result = await post(
+      gateway,
+      { query: '{ inviteCode(code: "x") { code } }' },
+      'Basic admin:not-encoded-secret',
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe('AuthRequired');
     expect(result.errors?.[0]?.message).toContain('must be the base64 of "admin:<password>"');
     expect(result.errors?.[0]?.message).not.toContain('not-encoded-secret');
-    const wrong = await post(gateway, { query: '{ inviteCode(code: "x") { code } }' }, `Basic ${Buffer.from('admin:wrong').toString('base64')}`);
+    const wrong = await post(
+      gateway,
+      { query: '{ inviteCode(code: "x") { code } }' },
+      `Basic ${Buffer.from('admin:wrong').toString('base64')}`,
+    );
     expect(wrong.errors?.[0]?.message).toBe('Invalid credentials: wrong admin credentials');
   });
 

@@ -1,5 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { getNamedType, isInputObjectType, isIntrospectionType, isObjectType, isSpecifiedScalarType, printSchema } from 'graphql';
+import {
+  getNamedType,
+  isInputObjectType,
+  isIntrospectionType,
+  isObjectType,
+  isSpecifiedScalarType,
+  printSchema,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.js';
 

@@ -23,8 +23,12 @@ interface Request {
 
 /** Both gateways' answers, as text, and whether the first took the SQL path. */
 async function both({ query, variables, authorization = adminAuth }: Request) {
-  const [fast, slow] = [await post(sqlAnswers, { query, variables }, authorization), await post(pothosOnly, { query, variables }, authorization)];
-  const text = (result: typeof fast) => JSON.stringify({ status: result.status, data: result.data, errors: result.errors });
+  const [fast, slow] = [
+    await post(sqlAnswers, { query, variables }, authorization),
+    await post(pothosOnly, { query, variables }, authorization),
+  ];
+  const text = (result: typeof fast) =>
+    JSON.stringify({ status: result.status, data: result.data, errors: result.errors });
   return { fast: text(fast), slow: text(slow), usedSql: isSqlAnswer(fast.statements), result: fast };
 }
 
@@ -32,7 +36,11 @@ async function expectSame(request: Request, { sql }: { sql: boolean }) {
   const { fast, slow, usedSql } = await both(request);
   expect(fast).toBe(slow);
   expect(usedSql, request.query).toBe(sql);
-  return JSON.parse(fast) as { status: number; data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
+  return JSON.parse(fast) as {
+    status: number;
+    data?: Record<string, unknown> | null;
+    errors?: { extensions?: { code?: string } }[];
+  };
 }
 
 // Fields, filters and orders come from the schema: a field added there is tested here unasked.
@@ -40,7 +48,9 @@ const objectType = (name: string) => schema.getType(name) as GraphQLObjectType;
 
 /** The fields of a type the SQL answers build (all but those marked sqlFallback): leaves, and objects below. */
 function answeredFields(type: GraphQLObjectType) {
-  const fields = Object.values(type.getFields()).filter((field) => declarationOf(field)?.kind !== 'fallback' && !field.args.length);
+  const fields = Object.values(type.getFields()).filter(
+    (field) => declarationOf(field)?.kind !== 'fallback' && !field.args.length,
+  );
   const leaves = fields.filter((field) => isLeafType(getNamedType(field.type))).map(({ name }) => name);
   const objects = fields.flatMap((field) => {
     const named = getNamedType(field.type);
@@ -52,14 +62,26 @@ function answeredFields(type: GraphQLObjectType) {
 /** Every answered field of a type, and of the types below it. */
 function everyField(type: GraphQLObjectType, seen: string[] = []): string {
   const { leaves, objects } = answeredFields(type);
-  const nested = objects.filter(([, below]) => !seen.includes(below.name)).map(([name, below]) => `${name} { ${everyField(below, [...seen, type.name])} }`);
+  const nested = objects
+    .filter(([, below]) => !seen.includes(below.name))
+    .map(([name, below]) => `${name} { ${everyField(below, [...seen, type.name])} }`);
   return [...leaves, ...nested].join(' ');
 }
 
 const CODE = everyField(objectType('InviteCode'));
 const PAGE_INFO = `pageInfo { ${everyField(objectType('PageInfo'))} }`;
-const filterType = getNamedType(schema.getQueryType()!.getFields().inviteCodes!.args.find(({ name }) => name === 'filter')!.type);
-const sortType = getNamedType(schema.getQueryType()!.getFields().inviteCodes!.args.find(({ name }) => name === 'sort')!.type);
+const filterType = getNamedType(
+  schema
+    .getQueryType()!
+    .getFields()
+    .inviteCodes!.args.find(({ name }) => name === 'filter')!.type,
+);
+const sortType = getNamedType(
+  schema
+    .getQueryType()!
+    .getFields()
+    .inviteCodes!.args.find(({ name }) => name === 'sort')!.type,
+);
 if (!isInputObjectType(filterType) || !isEnumType(sortType)) throw new Error('inviteCodes(filter, sort) changed shape');
 const SORTS = sortType.getValues().map(({ name }) => name);
 const FILTER_FIELDS = Object.values(filterType.getFields());
@@ -111,7 +133,8 @@ describe('SQL answers', () => {
         const query = `query P($after: String) { inviteCodes(sort: ${sort}, first: 4, after: $after, filter: { forAccount: "${owner}" }) {
           __typename totalCount ${PAGE_INFO} edges { __typename cursor node { ${CODE} } } } }`;
         const body = await expectSame({ query, variables: { after } }, { sql: true });
-        const listing = (body.data as { inviteCodes: { pageInfo: { hasNextPage: boolean; endCursor: string } } }).inviteCodes;
+        const listing = (body.data as { inviteCodes: { pageInfo: { hasNextPage: boolean; endCursor: string } } })
+          .inviteCodes;
         if (!listing.pageInfo.hasNextPage) break;
         after = listing.pageInfo.endCursor;
       }
@@ -144,7 +167,10 @@ describe('SQL answers', () => {
     const query = `query($account: Did!, $includeUsed: Boolean) { accountInviteCodes(account: $account, includeUsed: $includeUsed) { ${CODE} } }`;
     for (const includeUsed of [true, false, null]) {
       await expectSame({ query, variables: { account: owner, includeUsed } }, { sql: true });
-      await expectSame({ query, variables: { account: owner, includeUsed }, authorization: await accountToken({ sub: owner }) }, { sql: true });
+      await expectSame(
+        { query, variables: { account: owner, includeUsed }, authorization: await accountToken({ sub: owner }) },
+        { sql: true },
+      );
     }
   });
 
@@ -168,18 +194,56 @@ describe('SQL answers', () => {
   it('leaves to graphql-js what it cannot build, and errors', async () => {
     const ownerToken = await accountToken({ sub: owner });
     const fallbacks: [Request, string | undefined][] = [
-      [{ query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code usesConnection(first: 1) { totalCount } } } } }` }, undefined],
-      [{ query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code uses { inviteCode { code } } } } } }` }, undefined],
-      [{ query: `query($all: Boolean!) { inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code @include(if: $all) } } } }`, variables: { all: true } }, undefined],
-      [{ query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { ... on Node { id } } } } }` }, undefined],
-      [{ query: `{ a: inviteCodes(first: 1, filter: { forAccount: "${owner}" }) { totalCount } b: inviteCodes(first: 1, filter: { forAccount: "${other}" }) { edges { cursor } } }` }, undefined],
+      [
+        {
+          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code usesConnection(first: 1) { totalCount } } } } }`,
+        },
+        undefined,
+      ],
+      [
+        {
+          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code uses { inviteCode { code } } } } } }`,
+        },
+        undefined,
+      ],
+      [
+        {
+          query: `query($all: Boolean!) { inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code @include(if: $all) } } } }`,
+          variables: { all: true },
+        },
+        undefined,
+      ],
+      [
+        {
+          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { ... on Node { id } } } } }`,
+        },
+        undefined,
+      ],
+      [
+        {
+          query: `{ a: inviteCodes(first: 1, filter: { forAccount: "${owner}" }) { totalCount } b: inviteCodes(first: 1, filter: { forAccount: "${other}" }) { edges { cursor } } }`,
+        },
+        undefined,
+      ],
       [{ query: `{ inviteCodes(first: 3) { totalCount } }`, authorization: ownerToken }, 'Forbidden'],
       [{ query: `{ accountInviteCodes(account: "${other}") { code } }`, authorization: ownerToken }, 'Forbidden'],
       [{ query: `{ inviteCodes(first: 0) { totalCount } }` }, 'InvalidRequest'],
       [{ query: `{ inviteCodes(first: 501) { totalCount } }` }, 'InvalidRequest'],
       [{ query: `{ inviteCodes(first: 5, sort: USAGE, after: "12::x::y") { totalCount } }` }, 'InvalidRequest'],
-      [{ query: `query($f: InviteCodeFilter) { inviteCodes(filter: $f) { totalCount } }`, variables: { f: { forAccount: 'a\u0000b' } } }, 'InvalidRequest'],
-      [{ query: `query($f: InviteCodeFilter) { inviteCodes(filter: $f) { totalCount } }`, variables: { f: { createdAfter: 'yesterday' } } }, 'InvalidRequest'],
+      [
+        {
+          query: `query($f: InviteCodeFilter) { inviteCodes(filter: $f) { totalCount } }`,
+          variables: { f: { forAccount: 'a\u0000b' } },
+        },
+        'InvalidRequest',
+      ],
+      [
+        {
+          query: `query($f: InviteCodeFilter) { inviteCodes(filter: $f) { totalCount } }`,
+          variables: { f: { createdAfter: 'yesterday' } },
+        },
+        'InvalidRequest',
+      ],
       [{ query: `{ accountInviteCodes(account: "not-a-did") { code } }` }, 'InvalidRequest'],
     ];
     for (const [request, code] of fallbacks) {
@@ -192,7 +256,14 @@ describe('SQL answers', () => {
     const field = (name: string) => fc.tuple(fc.constant(name), fc.boolean(), fc.boolean());
     const selection = (leaves: string[], nested: fc.Arbitrary<string>[] = []) =>
       fc
-        .tuple(fc.uniqueArray(fc.oneof(...leaves.map(field)), { minLength: 1, maxLength: leaves.length, selector: ([name]) => name }), fc.array(fc.oneof(...(nested.length ? nested : [fc.constant('')])), { maxLength: nested.length ? 2 : 0 }))
+        .tuple(
+          fc.uniqueArray(fc.oneof(...leaves.map(field)), {
+            minLength: 1,
+            maxLength: leaves.length,
+            selector: ([name]) => name,
+          }),
+          fc.array(fc.oneof(...(nested.length ? nested : [fc.constant('')])), { maxLength: nested.length ? 2 : 0 }),
+        )
         .map(([fields, extra]) =>
           [
             ...fields.map(([name, alias, wrapped]) => {
@@ -206,10 +277,15 @@ describe('SQL answers', () => {
     // Every answered field of the connection and of the types below it, from the schema.
     const below = (type: GraphQLObjectType, seen: string[]): fc.Arbitrary<string> => {
       const { leaves, objects } = answeredFields(type);
-      const nested = objects.filter(([, inner]) => !seen.includes(inner.name)).map(([name, inner]) => below(inner, [...seen, type.name]).map((s) => `${name} { ${s} }`));
+      const nested = objects
+        .filter(([, inner]) => !seen.includes(inner.name))
+        .map(([name, inner]) => below(inner, [...seen, type.name]).map((s) => `${name} { ${s} }`));
       return selection(leaves, nested);
     };
-    const connection = below(getNamedType(schema.getQueryType()!.getFields().inviteCodes!.type) as GraphQLObjectType, []);
+    const connection = below(
+      getNamedType(schema.getQueryType()!.getFields().inviteCodes!.type) as GraphQLObjectType,
+      [],
+    );
     const sort = fc.constantFrom(...SORTS);
     // forAccount keeps the rows to this test's codes; every other filter field may be set too.
     const optional = filterSamples(owner, other, midTime).filter(([key]) => key !== 'forAccount');

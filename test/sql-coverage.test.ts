@@ -2,7 +2,17 @@
 // tests walk the schema: every field a listing can reach, every InviteCodeFilter field and every
 // InviteCodeSort value is answered by one statement or explicitly marked as left to graphql-js,
 // and the test names whatever is neither. They plan queries (no database round trip).
-import { getNamedType, isEnumType, isInputObjectType, isLeafType, isObjectType, parse, type DocumentNode, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isObjectType,
+  parse,
+  type DocumentNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+} from 'graphql';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../src/auth/credentials.js';
@@ -23,9 +33,23 @@ const ownerCaller: Caller = { kind: 'account', did: owner };
 function planner() {
   const logged: string[] = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(line) });
-  const planDocument = (document: DocumentNode, caller: Caller, variables: Record<string, unknown> = {}, context?: object) =>
-    planSqlAnswer({ schema, document, variableValues: variables, contextValue: context ?? { caller, requestId: 'req-coverage', generateCode: () => 'x' } }, logger);
-  const plan = (query: string, caller: Caller, variables: Record<string, unknown> = {}, context?: object) => planDocument(parse(query), caller, variables, context);
+  const planDocument = (
+    document: DocumentNode,
+    caller: Caller,
+    variables: Record<string, unknown> = {},
+    context?: object,
+  ) =>
+    planSqlAnswer(
+      {
+        schema,
+        document,
+        variableValues: variables,
+        contextValue: context ?? { caller, requestId: 'req-coverage', generateCode: () => 'x' },
+      },
+      logger,
+    );
+  const plan = (query: string, caller: Caller, variables: Record<string, unknown> = {}, context?: object) =>
+    planDocument(parse(query), caller, variables, context);
   return { plan, planDocument, logged };
 }
 
@@ -39,7 +63,9 @@ const LISTINGS: [string, Wrap][] = [
 
 describe('what the SQL answers cover', () => {
   it('knows every listing of the schema', () => {
-    const declared = Object.values(schema.getQueryType()!.getFields()).filter((field) => ['connection', 'list'].includes(declarationOf(field)?.kind ?? ''));
+    const declared = Object.values(schema.getQueryType()!.getFields()).filter((field) =>
+      ['connection', 'list'].includes(declarationOf(field)?.kind ?? ''),
+    );
     expect(declared.map(({ name }) => name).sort()).toEqual(LISTINGS.map(([name]) => name).sort());
   });
 
@@ -56,10 +82,13 @@ describe('what the SQL answers cover', () => {
         const marked = declarationOf(field)?.kind === 'fallback';
         const answered = plan(query, admin) !== undefined;
         if (marked && answered) problems.push(`${where} is marked as falling back but is answered`);
-        if (!marked && !answered) problems.push(`${where} is neither answered by one statement nor marked sqlFallback(...)`);
+        if (!marked && !answered)
+          problems.push(`${where} is neither answered by one statement nor marked sqlFallback(...)`);
         // The owner sees all of its codes: a scope the fast path cannot decide for every row shows here.
-        if (answered && root === 'accountInviteCodes' && plan(query, ownerCaller) === undefined) problems.push(`${where}: its scope cannot be decided for the owner`);
-        if (answered && isObjectType(named) && !visited.has(named.name)) walk(named, (selection) => around(`${field.name} { ${selection} }`));
+        if (answered && root === 'accountInviteCodes' && plan(query, ownerCaller) === undefined)
+          problems.push(`${where}: its scope cannot be decided for the owner`);
+        if (answered && isObjectType(named) && !visited.has(named.name))
+          walk(named, (selection) => around(`${field.name} { ${selection} }`));
       }
     };
     const field = schema.getQueryType()!.getFields()[root]!;
@@ -70,10 +99,19 @@ describe('what the SQL answers cover', () => {
 
   it('applies every InviteCodeFilter field, and refuses a key that declares no condition', () => {
     const { plan, logged } = planner();
-    const filterArg = schema.getQueryType()!.getFields().inviteCodes!.args.find(({ name }) => name === 'filter')!;
+    const filterArg = schema
+      .getQueryType()!
+      .getFields()
+      .inviteCodes!.args.find(({ name }) => name === 'filter')!;
     const filterType = getNamedType(filterArg.type);
     if (!isInputObjectType(filterType)) throw new Error('filter is not an input type');
-    const SAMPLES: Record<string, unknown> = { String: 'x', Boolean: true, Datetime: '2020-01-01T00:00:00.000Z', Did: owner, Int: 1 };
+    const SAMPLES: Record<string, unknown> = {
+      String: 'x',
+      Boolean: true,
+      Datetime: '2020-01-01T00:00:00.000Z',
+      Did: owner,
+      Int: 1,
+    };
     const query = 'query($filter: InviteCodeFilter) { inviteCodes(first: 1, filter: $filter) { edges { cursor } } }';
     const unfiltered = plan(query, admin)!.statement;
     const problems: string[] = [];
@@ -84,8 +122,10 @@ describe('what the SQL answers cover', () => {
         continue;
       }
       const filtered = plan(query, admin, { filter: { [field.name]: sample } })?.statement;
-      if (!filtered) problems.push(`${filterType.name}.${field.name} is not answered (does it declare a filterCondition?)`);
-      else if (filtered.text === unfiltered.text) problems.push(`${filterType.name}.${field.name} does not change the statement`);
+      if (!filtered)
+        problems.push(`${filterType.name}.${field.name} is not answered (does it declare a filterCondition?)`);
+      else if (filtered.text === unfiltered.text)
+        problems.push(`${filterType.name}.${field.name} does not change the statement`);
     }
     expect(problems).toEqual([]);
     expect(logged).toEqual([]);
@@ -93,27 +133,35 @@ describe('what the SQL answers cover', () => {
 
   it('orders by every InviteCodeSort value, each its own way', () => {
     const { plan } = planner();
-    const sortArg = schema.getQueryType()!.getFields().inviteCodes!.args.find(({ name }) => name === 'sort')!;
+    const sortArg = schema
+      .getQueryType()!
+      .getFields()
+      .inviteCodes!.args.find(({ name }) => name === 'sort')!;
     const sortType = getNamedType(sortArg.type);
     if (!isEnumType(sortType)) throw new Error('sort is not an enum');
-    const texts = sortType.getValues().map(({ name }) => plan(`{ inviteCodes(sort: ${name}, first: 1) { edges { cursor } } }`, admin)?.statement.text);
+    const texts = sortType
+      .getValues()
+      .map(({ name }) => plan(`{ inviteCodes(sort: ${name}, first: 1) { edges { cursor } } }`, admin)?.statement.text);
     expect(texts.every((text) => text !== undefined)).toBe(true);
     expect(new Set(texts).size).toBe(texts.length);
   });
 
-  it('evaluates the schema’s scopes: an owner-only field for every row of one owner, never for rows of any owner', () => {
-    const code = schema.getType('InviteCode') as GraphQLObjectType;
-    const available = code.getFields().available!;
-    const check = (caller: Caller) => new ScopeCheck({ caller, requestId: 'req-scopes', generateCode: () => 'x' });
-    expect(() => check(ownerCaller).ensureAllowed(code, available, { forAccount: owner })).not.toThrow();
-    expect(() => check(ownerCaller).ensureAllowed(code, available, { forAccount: randomDid() })).toThrow(Refusal);
-    // Rows of unknown owners: the scope reads forAccount, which is not the same on every row.
-    expect(() => check(ownerCaller).ensureAllowed(code, available, {})).toThrow(Refusal);
-    expect(() => check(admin).ensureAllowed(code, available, {})).not.toThrow();
-    expect(() => check({ kind: 'anonymous' }).ensureAllowed(code, code.getFields().code!, {})).not.toThrow();
-    const query = schema.getQueryType()!;
-    expect(() => check(ownerCaller).ensureAllowed(query, query.getFields().inviteCodes!, {})).toThrow(Refusal);
-  });
+  it(
+    'evaluates the schema’s scopes: an owner-only field for every row of one owner, never for rows of any ' + 'owner',
+    () => {
+      const code = schema.getType('InviteCode') as GraphQLObjectType;
+      const available = code.getFields().available!;
+      const check = (caller: Caller) => new ScopeCheck({ caller, requestId: 'req-scopes', generateCode: () => 'x' });
+      expect(() => check(ownerCaller).ensureAllowed(code, available, { forAccount: owner })).not.toThrow();
+      expect(() => check(ownerCaller).ensureAllowed(code, available, { forAccount: randomDid() })).toThrow(Refusal);
+      // Rows of unknown owners: the scope reads forAccount, which is not the same on every row.
+      expect(() => check(ownerCaller).ensureAllowed(code, available, {})).toThrow(Refusal);
+      expect(() => check(admin).ensureAllowed(code, available, {})).not.toThrow();
+      expect(() => check({ kind: 'anonymous' }).ensureAllowed(code, code.getFields().code!, {})).not.toThrow();
+      const query = schema.getQueryType()!;
+      expect(() => check(ownerCaller).ensureAllowed(query, query.getFields().inviteCodes!, {})).toThrow(Refusal);
+    },
+  );
 
   it('checks each request’s caller, also when the statement was compiled for an earlier request', () => {
     const { planDocument } = planner();
@@ -129,7 +177,9 @@ describe('what the SQL answers cover', () => {
     const { plan, logged } = planner();
     expect(plan('{ inviteCodes(first: 1) { totalCount } }', ownerCaller)).toBeUndefined();
     expect(plan('{ inviteCodes(first: 0) { totalCount } }', admin)).toBeUndefined();
-    expect(plan(`{ accountInviteCodes(account: "${owner}") { usesConnection { totalCount } } }`, admin)).toBeUndefined();
+    expect(
+      plan(`{ accountInviteCodes(account: "${owner}") { usesConnection { totalCount } } }`, admin),
+    ).toBeUndefined();
     expect(logged).toEqual([]);
     const broken = {
       requestId: 'req-coverage',

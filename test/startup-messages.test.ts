@@ -9,7 +9,9 @@ describe('the admin header at start-up', () => {
     try {
       const password = /generated one for this run: (\S+)/.exec(gateway.stderr())?.[1];
       expect(password).toBeDefined();
-      expect(gateway.stderr()).toContain(`{ "Authorization": "Basic ${Buffer.from(`admin:${password}`).toString('base64')}" }`);
+      expect(gateway.stderr()).toContain(
+        `{ "Authorization": "Basic ${Buffer.from(`admin:${password}`).toString('base64')}" }`,
+      );
       expect(gateway.stdout()).not.toContain(password!);
     } finally {
       gateway.child.kill('SIGTERM');

@@ -8,7 +8,11 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runToExit, startMain, waitForReady } from './helpers/main-process.js';
 
 async function graphql(url: string, authorization: string, query: string) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query }),
+  });
   return (await response.json()) as { data?: Record<string, { code: string } | null>; errors?: unknown[] };
 }
 
@@ -103,10 +107,15 @@ describe('npm start (src/main.ts) on the embedded Postgres', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: admin },
       body: JSON.stringify({
-        query: 'mutation($a: [Did!]) { createInviteCodes(input: { codeCount: 1000, useCount: 1, forAccounts: $a }) { codes { code } } }',
+        query:
+          'mutation($a: [Did!]) { createInviteCodes(input: { codeCount: 1000, useCount: 1, forAccounts: $a }) ' +
+          '{ codes { code } } }',
         variables: { a: accounts },
       }),
-    }).then(async (response) => ({ respondedAt: Date.now(), ...((await response.json()) as { data?: { createInviteCodes: { codes: unknown[] }[] } }) }));
+    }).then(async (response) => ({
+      respondedAt: Date.now(),
+      ...((await response.json()) as { data?: { createInviteCodes: { codes: unknown[] }[] } }),
+    }));
     await new Promise((done) => setTimeout(done, 150));
     const killedAt = Date.now();
     started.child.kill('SIGTERM');

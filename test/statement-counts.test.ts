@@ -37,11 +37,21 @@ describe('SQL statements per request', () => {
     const filter = { forAccount: owner };
     // Uses: 20 codes have 2, 40 have none; a page of 5 after the 30th code stays among the zeros.
     const first = await execute(gateway, AdminInviteCodesDocument, { sort: 'USAGE', first: 30, filter });
-    const inside = await execute(gateway, AdminInviteCodesDocument, { sort: 'USAGE', first: 5, filter, after: first.data!.inviteCodes.pageInfo.endCursor });
+    const inside = await execute(gateway, AdminInviteCodesDocument, {
+      sort: 'USAGE',
+      first: 5,
+      filter,
+      after: first.data!.inviteCodes.pageInfo.endCursor,
+    });
     expect(inside.data!.inviteCodes.edges.map(({ node }) => node.usedCount)).toEqual([0, 0, 0, 0, 0]);
     expect(inside.statements).toHaveLength(1);
     const second = await execute(gateway, AdminInviteCodesDocument, { sort: 'USAGE', first: 15, filter });
-    const crossing = await execute(gateway, AdminInviteCodesDocument, { sort: 'USAGE', first: 10, filter, after: second.data!.inviteCodes.pageInfo.endCursor });
+    const crossing = await execute(gateway, AdminInviteCodesDocument, {
+      sort: 'USAGE',
+      first: 10,
+      filter,
+      after: second.data!.inviteCodes.pageInfo.endCursor,
+    });
     expect(crossing.data!.inviteCodes.edges.map(({ node }) => node.usedCount)).toEqual([2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
     expect(crossing.statements).toHaveLength(1);
   });
@@ -67,7 +77,9 @@ describe('SQL statements per request', () => {
   it('credits each of concurrent requests with its own statements', async () => {
     const filter = { forAccount: owner };
     const results = await Promise.all(
-      [gateway, pothosOnly, gateway, pothosOnly, gateway, pothosOnly].map((on) => execute(on, AdminInviteCodesDocument, { first: 5, filter })),
+      [gateway, pothosOnly, gateway, pothosOnly, gateway, pothosOnly].map((on) =>
+        execute(on, AdminInviteCodesDocument, { first: 5, filter }),
+      ),
     );
     expect(results.map(({ statements }) => statements.length)).toEqual([1, 2, 1, 2, 1, 2]);
   });
@@ -87,11 +99,23 @@ describe('SQL statements per request', () => {
       const filter = { forAccount: owner };
       const first = await execute(pothosOnly, AdminInviteCodesDocument, { sort: 'USAGE', first: 30, filter });
       // Uses: 20 codes have 2, 40 have none; a page of 5 after the 30th code stays among the zeros.
-      const inside = await execute(pothosOnly, AdminInviteCodesDocument, { sort: 'USAGE', first: 5, filter, after: first.data!.inviteCodes.pageInfo.endCursor });
+      const inside = await execute(pothosOnly, AdminInviteCodesDocument, {
+        sort: 'USAGE',
+        first: 5,
+        filter,
+        after: first.data!.inviteCodes.pageInfo.endCursor,
+      });
       expect(inside.statements.filter((sql) => !isCount(sql))).toHaveLength(1);
       const second = await execute(pothosOnly, AdminInviteCodesDocument, { sort: 'USAGE', first: 15, filter });
-      const crossing = await execute(pothosOnly, AdminInviteCodesDocument, { sort: 'USAGE', first: 10, filter, after: second.data!.inviteCodes.pageInfo.endCursor });
-      expect(crossing.data!.inviteCodes.edges.map(({ node }) => node.usedCount)).toEqual([2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
+      const crossing = await execute(pothosOnly, AdminInviteCodesDocument, {
+        sort: 'USAGE',
+        first: 10,
+        filter,
+        after: second.data!.inviteCodes.pageInfo.endCursor,
+      });
+      expect(crossing.data!.inviteCodes.edges.map(({ node }) => node.usedCount)).toEqual([
+        2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+      ]);
       expect(crossing.statements.filter((sql) => !isCount(sql))).toHaveLength(2);
     });
 

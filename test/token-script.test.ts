@@ -8,7 +8,11 @@ const ROOT = new URL('..', import.meta.url).pathname;
 function token(args: string[], env: Record<string, string | undefined>) {
   const environment = { ...process.env, ...env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete environment[name];
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], { cwd: ROOT, env: environment, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], {
+    cwd: ROOT,
+    env: environment,
+    encoding: 'utf8',
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -24,7 +28,11 @@ describe('npm run token', () => {
     const own = await post(gateway, { query: `{ accountInviteCodes(account: "${did}") { code } }` }, authorization);
     expect(own.errors).toBeUndefined();
     expect(own.data).toEqual({ accountInviteCodes: [] });
-    const other = await post(gateway, { query: `{ accountInviteCodes(account: "${randomDid()}") { code } }` }, authorization);
+    const other = await post(
+      gateway,
+      { query: `{ accountInviteCodes(account: "${randomDid()}") { code } }` },
+      authorization,
+    );
     expect(other.errors?.[0]?.extensions?.code).toBe('Forbidden');
   });
 
@@ -33,7 +41,11 @@ describe('npm run token', () => {
     const run = token([did, '--raw', '--expires', '5'], { JWT_SECRET, JWT_AUDIENCE: undefined });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    const result = await post(gateway, { query: `{ invitedBy(account: "${did}") { usedBy } }` }, `Bearer ${run.stdout.trim()}`);
+    const result = await post(
+      gateway,
+      { query: `{ invitedBy(account: "${did}") { usedBy } }` },
+      `Bearer ${run.stdout.trim()}`,
+    );
     expect(result.errors).toBeUndefined();
   });
 

@@ -25,7 +25,11 @@ describe('tracing', () => {
     // Prisma's spans, and the gateway's own for the statements it writes itself.
     const database = spans.filter(({ name }) => name.startsWith('prisma:') || name === 'db.query');
     expect(database.length, names.join(', ')).toBeGreaterThan(0);
-    expect(database.some(({ attributes }) => String(attributes['db.query.text'] ?? attributes['db.statement'] ?? '').includes('invite_code'))).toBe(true);
+    expect(
+      database.some(({ attributes }) =>
+        String(attributes['db.query.text'] ?? attributes['db.statement'] ?? '').includes('invite_code'),
+      ),
+    ).toBe(true);
     expect(result.data?.inviteCodes.edges.map(({ node }) => node.code).sort()).toEqual([...codes].sort());
     // Variables (the account) and results (its codes) stay out of spans, their attributes and events.
     const recorded = JSON.stringify(spans.map(({ attributes, events }) => ({ attributes, events })));

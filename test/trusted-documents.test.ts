@@ -7,7 +7,14 @@ import { loadTrustedDocuments } from '../src/server/trusted-documents.js';
 import { adminAuth, JWT_SECRET, startTestGateway } from './helpers/gateway.js';
 
 const gateway = startTestGateway({
-  config: { graphiql: false, introspection: false, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: 'localhost', trustedDocuments: true },
+  config: {
+    graphiql: false,
+    introspection: false,
+    jwtSecret: JWT_SECRET,
+    jwtAudience: undefined,
+    serviceHostname: 'localhost',
+    trustedDocuments: true,
+  },
 });
 
 async function send(body: unknown) {
@@ -16,7 +23,13 @@ async function send(body: unknown) {
     headers: { 'content-type': 'application/json', authorization: adminAuth },
     body: JSON.stringify(body),
   });
-  return { status: response.status, json: (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions: { code: string } }[] } };
+  return {
+    status: response.status,
+    json: (await response.json()) as {
+      data?: Record<string, unknown>;
+      errors?: { message: string; extensions: { code: string } }[];
+    },
+  };
 }
 
 describe('trusted documents', () => {
@@ -26,16 +39,25 @@ describe('trusted documents', () => {
   it('has every operation of operations/, with its fragments', () => {
     const files = readdirSync(new URL('../operations/', import.meta.url)).filter((name) => name.endsWith('.graphql'));
     const operationNames = (text: string) =>
-      parse(text).definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [definition.name?.value] : []));
+      parse(text).definitions.flatMap((definition) =>
+        definition.kind === Kind.OPERATION_DEFINITION ? [definition.name?.value] : [],
+      );
     const texts = [...documents.values()];
-    expect(texts.flatMap(operationNames).sort()).toEqual(files.flatMap((file) => operationNames(readFileSync(new URL(`../operations/${file}`, import.meta.url), 'utf8'))).sort());
+    expect(texts.flatMap(operationNames).sort()).toEqual(
+      files
+        .flatMap((file) => operationNames(readFileSync(new URL(`../operations/${file}`, import.meta.url), 'utf8')))
+        .sort(),
+    );
     // Each document runs as it is: every fragment it spreads comes with it.
     for (const text of texts) expect(validate(schema, parse(text)), text).toEqual([]);
     expect(dashboard?.[1]).toContain('fragment InviteCodeDetails');
   });
 
   it('runs a trusted document sent by its hash', async () => {
-    const { status, json } = await send({ variables: { first: 1 }, extensions: { persistedQuery: { version: 1, sha256Hash: dashboard![0] } } });
+    const { status, json } = await send({
+      variables: { first: 1 },
+      extensions: { persistedQuery: { version: 1, sha256Hash: dashboard![0] } },
+    });
     expect(status).toBe(200);
     expect(json.errors).toBeUndefined();
     expect(json.data?.inviteCodes).toBeDefined();

@@ -70,7 +70,8 @@ function readBasic(credentials: string, adminPassword: string): Caller {
 }
 
 async function readBearer(token: string, settings: AuthSettings): Promise<Caller> {
-  if (!settings.jwtSecret) return { kind: 'invalid', reason: 'account tokens are not accepted (JWT_SECRET is not set)' };
+  if (!settings.jwtSecret)
+    return { kind: 'invalid', reason: 'account tokens are not accepted (JWT_SECRET is not set)' };
   try {
     const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(settings.jwtSecret), {
       algorithms: ['HS256'],

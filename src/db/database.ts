@@ -20,13 +20,18 @@ export async function openDatabase(
   config: Config,
   { log = () => {}, exclusive = false }: { log?: (message: string) => void; exclusive?: boolean } = {},
 ): Promise<Database> {
-  if (config.databaseUrl) return { url: config.databaseUrl, superuserUrl: config.databaseUrl, embedded: false, stop: async () => {} };
+  if (config.databaseUrl)
+    return { url: config.databaseUrl, superuserUrl: config.databaseUrl, embedded: false, stop: async () => {} };
   const embedded = await startEmbeddedPostgres(config.dataDir, { log, whenInUse: exclusive ? 'refuse' : 'attach' });
   return { ...embedded, embedded: true };
 }
 
 /** Runs `work` against the database (as its superuser if asked), stopping an embedded Postgres afterwards. */
-export async function withDatabase<T>(config: Config, work: (url: string) => Promise<T>, { superuser = false } = {}): Promise<T> {
+export async function withDatabase<T>(
+  config: Config,
+  work: (url: string) => Promise<T>,
+  { superuser = false } = {},
+): Promise<T> {
   const database = await openDatabase(config);
   try {
     return await work(superuser ? database.superuserUrl : database.url);

@@ -52,7 +52,11 @@ export async function startEmbeddedPostgres(
     superuserUrl: connectionUrl(SUPERUSER, password, port),
   });
   const ensureRole = (port: number) =>
-    ensureGatewayRole(connectionUrl(SUPERUSER, password, port, 'postgres'), { role: GATEWAY_ROLE, password: gatewayPassword, database: DATABASE });
+    ensureGatewayRole(connectionUrl(SUPERUSER, password, port, 'postgres'), {
+      role: GATEWAY_ROLE,
+      password: gatewayPassword,
+      database: DATABASE,
+    });
 
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
   const running = fresh ? undefined : await findRunningPostmaster(clusterDir);
@@ -70,9 +74,23 @@ export async function startEmbeddedPostgres(
   }
   if (running) await stopOrphanedPostmaster(running.pid, log);
   const binaries = await findPostgresBinaries(user, { nativeDir, log });
-  if (fresh) await initialiseCluster(binaries.initdb, { clusterDir, privateParent: root, superuser: SUPERUSER, password, user, log });
+  if (fresh)
+    await initialiseCluster(binaries.initdb, {
+      clusterDir,
+      privateParent: root,
+      superuser: SUPERUSER,
+      password,
+      user,
+      log,
+    });
   const port = fixedPort ?? (await findFreePort());
-  const postmaster = await startPostmaster(binaries.postgres, { clusterDir, port, flags: serverFlags(settings), user, log });
+  const postmaster = await startPostmaster(binaries.postgres, {
+    clusterDir,
+    port,
+    flags: serverFlags(settings),
+    user,
+    log,
+  });
   try {
     await ensureRole(port);
   } catch (error) {
@@ -96,7 +114,8 @@ async function ensureReachable(root: string, user: ClusterUser): Promise<void> {
   throw new Error(
     `the embedded Postgres runs as the system user "${user.name}" (Postgres refuses to run as root), ` +
       `which cannot enter ${blocked} to reach DATA_DIR ${root}. Set DATA_DIR to a directory it can reach ` +
-      '(for instance /var/lib/invitegate), run as a user other than root, or set DATABASE_URL to a Postgres of your own',
+      '(for instance /var/lib/invitegate), run as a user other than root, or set DATABASE_URL to a Postgres ' +
+      'of your own',
   );
 }
 
@@ -114,7 +133,9 @@ function findFreePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -26,14 +26,20 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (UNAVAILABLE_CODES.has(error.code)) return true;
-    return causeMeansUnavailable((error.meta?.driverAdapterError as { cause?: AdapterCause } | undefined)?.cause, error.message);
+    return causeMeansUnavailable(
+      (error.meta?.driverAdapterError as { cause?: AdapterCause } | undefined)?.cause,
+      error.message,
+    );
   }
   // Prisma's transaction manager passes the driver adapter's error on as it is (commit, rollback).
   if (isDriverAdapterError(error)) return causeMeansUnavailable(error.cause as AdapterCause, error.message);
   if (error instanceof Error && !(error instanceof Prisma.PrismaClientValidationError)) {
     const code = (error as { code?: unknown }).code;
     // node-postgres' own errors (the gateway's hand-written statements) carry the SQLSTATE as code.
-    return BROKEN_CONNECTION.test(error.message) || (typeof code === 'string' && (SOCKET_ERRORS.has(code) || UNAVAILABLE_SQLSTATES.test(code)));
+    return (
+      BROKEN_CONNECTION.test(error.message) ||
+      (typeof code === 'string' && (SOCKET_ERRORS.has(code) || UNAVAILABLE_SQLSTATES.test(code)))
+    );
   }
   return false;
 }

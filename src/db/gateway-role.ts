@@ -37,7 +37,10 @@ const OWNED_BY_SUPERUSER = [
  * and of everything in it, creating what is missing. Run as the cluster's superuser: a
  * DATA_DIR of the versions that connected as the superuser has its objects owned by it.
  */
-export async function ensureGatewayRole(superuserUrl: string, { role, password, database }: { role: string; password: string; database: string }): Promise<void> {
+export async function ensureGatewayRole(
+  superuserUrl: string,
+  { role, password, database }: { role: string; password: string; database: string },
+): Promise<void> {
   const client = new pg.Client({ connectionString: superuserUrl });
   await client.connect();
   try {
@@ -47,7 +50,9 @@ export async function ensureGatewayRole(superuserUrl: string, { role, password, 
     await client.query(`${rowCount ? 'ALTER' : 'CREATE'} ROLE ${client.escapeIdentifier(role)} WITH ${attributes}`);
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     const [name, owner] = [client.escapeIdentifier(database), client.escapeIdentifier(role)];
-    await client.query(exists.rowCount ? `ALTER DATABASE ${name} OWNER TO ${owner}` : `CREATE DATABASE ${name} OWNER ${owner}`);
+    await client.query(
+      exists.rowCount ? `ALTER DATABASE ${name} OWNER TO ${owner}` : `CREATE DATABASE ${name} OWNER ${owner}`,
+    );
   } finally {
     await client.end();
   }

@@ -22,7 +22,9 @@ export async function hasPendingMigrations(connectionString: string): Promise<bo
   await client.connect();
   try {
     const { rows } = await client
-      .query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+      .query<{ migration_name: string }>(
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      )
       .catch((error: { code?: string }) => {
         if (error.code === UNDEFINED_TABLE) return { rows: [] }; // a new database
         throw error;

@@ -39,7 +39,8 @@ function withCharColumns<T extends SqlQueryable>(queryable: T): T {
   queryable.queryRaw = async (query) => restoreCharColumns(await queryRaw(query));
   const { startTransaction } = queryable as Partial<SqlDriverAdapter>;
   if (startTransaction) {
-    (queryable as unknown as SqlDriverAdapter).startTransaction = async (level) => withCharColumns(await startTransaction.call(queryable, level));
+    (queryable as unknown as SqlDriverAdapter).startTransaction = async (level) =>
+      withCharColumns(await startTransaction.call(queryable, level));
   }
   return queryable;
 }
@@ -55,7 +56,8 @@ class CatalogClient extends pg.Client {
     const last = args.at(-1);
     if (typeof last === 'function') {
       const callback = last as (error: Error | null, result: unknown) => void;
-      args[args.length - 1] = (error: Error | null, result: unknown) => callback(error, error ? result : hideCharColumns(result));
+      args[args.length - 1] = (error: Error | null, result: unknown) =>
+        callback(error, error ? result : hideCharColumns(result));
       return (super.query as (...a: unknown[]) => unknown)(...args);
     }
     const pending = (super.query as (...a: unknown[]) => unknown)(...args);
@@ -89,7 +91,9 @@ class MigrationPg extends PrismaPg {
     const maintenance = new pg.Client(this.clientConfig);
     await maintenance.connect();
     await maintenance.query(`CREATE DATABASE "${database}"`);
-    const shadow = withCharColumns(await new PrismaPg(catalogPool({ ...this.clientConfig, database }), { disposeExternalPool: true }).connect());
+    const shadow = withCharColumns(
+      await new PrismaPg(catalogPool({ ...this.clientConfig, database }), { disposeExternalPool: true }).connect(),
+    );
     const disposeShadow = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await disposeShadow();

@@ -15,7 +15,10 @@ async function readMigrations(): Promise<MigrationList> {
   const lockPath = join(MIGRATIONS_DIR, 'migration_lock.toml');
   const lockContent = await readFile(lockPath, 'utf8').catch(() => null);
   const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true }).catch(() => []);
-  const directories = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const directories = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     directories.map(async (path) => {
       const content = await readFile(join(MIGRATIONS_DIR, path, 'migration.sql'), 'utf8').then(

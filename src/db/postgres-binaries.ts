@@ -66,6 +66,8 @@ async function copyOnce(packaged: string): Promise<string> {
 async function ensureOwnedByUs(path: string): Promise<void> {
   const stats = await lstat(path);
   if (!stats.isDirectory() || stats.uid !== process.getuid?.() || stats.mode & 0o022) {
-    throw new Error(`${path} is not a directory of Postgres binaries that only this user can change: remove it and start again`);
+    throw new Error(
+      `${path} is not a directory of Postgres binaries that only this user can change: remove it and start again`,
+    );
   }
 }

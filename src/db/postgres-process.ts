@@ -18,7 +18,11 @@ export function clusterEnvironment(): NodeJS.ProcessEnv {
 }
 
 function spawnAs(file: string, args: string[], user: ClusterUser | undefined, log: Log): ChildProcess {
-  const child = spawn(file, args, { env: clusterEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], ...(user && { uid: user.uid, gid: user.gid }) });
+  const child = spawn(file, args, {
+    env: clusterEnvironment(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(user && { uid: user.uid, gid: user.gid }),
+  });
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString('utf8')));
   return child;
@@ -28,7 +32,11 @@ function spawnAs(file: string, args: string[], user: ClusterUser | undefined, lo
 function exitOf(child: ChildProcess, file: string, user: ClusterUser | undefined): Promise<number | null> {
   return new Promise((exited, failed) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
-      failed(new Error(`cannot run ${file}${user ? ` as the system user "${user.name}"` : ''}: ${error.code ?? error.message}`)),
+      failed(
+        new Error(
+          `cannot run ${file}${user ? ` as the system user "${user.name}"` : ''}: ${error.code ?? error.message}`,
+        ),
+      ),
     );
     child.once('exit', (code) => exited(code));
   });
@@ -46,8 +54,21 @@ export async function canRun(postgres: string, user: ClusterUser | undefined): P
  */
 export async function initialiseCluster(
   initdb: string,
-  { clusterDir, privateParent, superuser, password, user, log }:
-    { clusterDir: string; privateParent: string; superuser: string; password: string; user: ClusterUser | undefined; log: Log },
+  {
+    clusterDir,
+    privateParent,
+    superuser,
+    password,
+    user,
+    log,
+  }: {
+    clusterDir: string;
+    privateParent: string;
+    superuser: string;
+    password: string;
+    user: ClusterUser | undefined;
+    log: Log;
+  },
 ): Promise<void> {
   await mkdir(clusterDir, { recursive: true, mode: 0o700 });
   const secretDir = await mkdtemp(join(privateParent, '.initdb-'));
@@ -55,12 +76,21 @@ export async function initialiseCluster(
     const passwordFile = join(secretDir, 'password');
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: 'wx' });
     if (user) for (const path of [clusterDir, secretDir, passwordFile]) await chown(path, user.uid, user.gid);
-    const args = [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', `--username=${superuser}`, `--pwfile=${passwordFile}`];
+    const args = [
+      `--pgdata=${clusterDir}`,
+      '--auth=scram-sha-256',
+      `--username=${superuser}`,
+      `--pwfile=${passwordFile}`,
+    ];
     const output: string[] = [];
-    const code = await exitOf(spawnAs(initdb, args, user, (line) => {
-      output.push(line);
-      log(line);
-    }), initdb, user);
+    const code = await exitOf(
+      spawnAs(initdb, args, user, (line) => {
+        output.push(line);
+        log(line);
+      }),
+      initdb,
+      user,
+    );
     if (code !== 0) throw new Error(`initdb failed (exit code ${code}): ${output.join('').trim().slice(-2000)}`);
   } finally {
     await rm(secretDir, { recursive: true, force: true });
@@ -75,7 +105,13 @@ export interface Postmaster {
 /** Starts postgres and resolves once it accepts connections (as pg_ctl tells, from postmaster.pid). */
 export async function startPostmaster(
   postgres: string,
-  { clusterDir, port, flags, user, log }: { clusterDir: string; port: number; flags: string[]; user: ClusterUser | undefined; log: Log },
+  {
+    clusterDir,
+    port,
+    flags,
+    user,
+    log,
+  }: { clusterDir: string; port: number; flags: string[]; user: ClusterUser | undefined; log: Log },
 ): Promise<Postmaster> {
   const output: string[] = [];
   const child = spawnAs(postgres, ['-D', clusterDir, '-p', String(port), ...flags], user, (line) => {
@@ -85,7 +121,9 @@ export async function startPostmaster(
   let exited = false;
   const exit = exitOf(child, postgres, user).finally(() => (exited = true));
   const failedEarly = exit.then((code) => {
-    throw new Error(`postgres exited (code ${code}) before accepting connections: ${output.join('').trim().slice(-2000)}`);
+    throw new Error(
+      `postgres exited (code ${code}) before accepting connections: ${output.join('').trim().slice(-2000)}`,
+    );
   });
   failedEarly.catch(() => {}); // observed below, or moot once the server is ready
   for (const started = Date.now(); !(await isReady(clusterDir, child.pid)); ) {

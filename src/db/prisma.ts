@@ -66,7 +66,9 @@ export function getPrisma(): PrismaClient {
 const JSON_OID = 114;
 const jsonAsText: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === JSON_OID ? (text: string) => text : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === JSON_OID
+      ? (text: string) => text
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 // Hand-written statements are prepared once per connection (Postgres then skips parsing and
@@ -91,7 +93,12 @@ export async function queryRow(text: string, values: unknown[]): Promise<Record<
   // A span like Prisma's instrumentation gives its statements (a no-op unless tracing is on).
   const span = tracer.startSpan('db.query', { attributes: { 'db.system.name': 'postgresql', 'db.query.text': text } });
   try {
-    const { rows } = await pool.query<Record<string, unknown>>({ name: preparedName(text), text, values, types: jsonAsText });
+    const { rows } = await pool.query<Record<string, unknown>>({
+      name: preparedName(text),
+      text,
+      values,
+      types: jsonAsText,
+    });
     return rows[0] ?? {};
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR });

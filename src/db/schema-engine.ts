@@ -9,9 +9,13 @@ export type SchemaEngine = bindings.SchemaEngine;
 const require = createRequire(import.meta.url);
 
 // The global WebAssembly API, typed here because @types/node 20 leaves it to lib.dom.
-const wasmApi = (globalThis as unknown as {
-  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
-}).WebAssembly;
+const wasmApi = (
+  globalThis as unknown as {
+    WebAssembly: {
+      instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+    };
+  }
+).WebAssembly;
 let initialised: Promise<void> | undefined;
 
 // The package imports its .wasm as an ES module, which Node 20 allows only behind
@@ -22,7 +26,10 @@ function initialiseWasm(): Promise<void> {
     (globalThis as Record<string, unknown>).PRISMA_WASM_PANIC_REGISTRY = {
       set_message: (message: string) => console.error(`schema engine panicked: ${message}`),
     };
-    const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+    const wasmPath = join(
+      dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
+      'schema_engine_bg.wasm',
+    );
     const imports = { './schema_engine_bg.js': bindings };
     const { instance } = await wasmApi.instantiate(await readFile(wasmPath), imports);
     bindings.__wbg_set_wasm(instance.exports);

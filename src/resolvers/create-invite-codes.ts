@@ -43,7 +43,11 @@ const TRANSACTION_TIMING = { maxWait: 10_000, timeout: 60_000 };
  * by "admin", all in one transaction. Generated codes that collide are generated again. With
  * an idempotency key already used by an equal call, it returns that call's codes instead.
  */
-export async function createInviteCodes(db: Db, input: CreateInviteCodesInput, options: CreateOptions): Promise<AccountCodes[]> {
+export async function createInviteCodes(
+  db: Db,
+  input: CreateInviteCodesInput,
+  options: CreateOptions,
+): Promise<AccountCodes[]> {
   const { codeCount, useCount, forAccounts, idempotencyKey } = ensureValidInput(input);
   const key = idempotencyKey ?? undefined;
   if (forAccounts.length === 0 && key === undefined) return [];
@@ -51,14 +55,23 @@ export async function createInviteCodes(db: Db, input: CreateInviteCodesInput, o
   const createdAt = (options.now ?? (() => new Date()))();
   const rows = await db.$transaction(async (tx) => {
     const operation = options.operation ?? 'createInviteCodes';
-    const replayed = key === undefined ? undefined : await claimOrReplay(tx, key, operation, { codeCount, useCount, forAccounts });
+    const replayed =
+      key === undefined ? undefined : await claimOrReplay(tx, key, operation, { codeCount, useCount, forAccounts });
     if (replayed) return readInviteCodesInOrder(tx, replayed, options.selection);
     const slots = forAccounts.flatMap((account) => Array.from({ length: codeCount }, () => account));
-    const made = await insertInviteCodes(tx, slots, { useCount, createdBy: ADMIN, createdAt, generateCode: options.generateCode });
+    const made = await insertInviteCodes(tx, slots, {
+      useCount,
+      createdBy: ADMIN,
+      createdAt,
+      generateCode: options.generateCode,
+    });
     if (key !== undefined) await recordIdempotentCodes(tx, key, made);
     return readInviteCodesInOrder(tx, made, options.selection);
   }, TRANSACTION_TIMING);
-  return forAccounts.map((account, position) => ({ account, codes: rows.slice(position * codeCount, (position + 1) * codeCount) }));
+  return forAccounts.map((account, position) => ({
+    account,
+    codes: rows.slice(position * codeCount, (position + 1) * codeCount),
+  }));
 }
 
 function ensureValidInput(input: CreateInviteCodesInput): CreateInviteCodesInput {
@@ -66,7 +79,9 @@ function ensureValidInput(input: CreateInviteCodesInput): CreateInviteCodesInput
   ensureIntInRange('codeCount', input.codeCount, 1, LIMITS.codeCount);
   const { forAccounts } = input;
   if (forAccounts.length > LIMITS.accounts) {
-    throw new InvalidRequestError(`Argument "forAccounts" may list at most ${LIMITS.accounts} accounts, got ${forAccounts.length}`);
+    throw new InvalidRequestError(
+      `Argument "forAccounts" may list at most ${LIMITS.accounts} accounts, got ${forAccounts.length}`,
+    );
   }
   const seen = new Set<string>();
   for (const account of forAccounts) {
@@ -86,6 +101,8 @@ export function ensureDid(argument: string, value: string): void {
   try {
     ensureValidDid(value);
   } catch (error) {
-    throw new InvalidRequestError(`Invalid value for argument "${argument}": Invalid DID ${quote(value)}: ${(error as Error).message}`);
+    throw new InvalidRequestError(
+      `Invalid value for argument "${argument}": Invalid DID ${quote(value)}: ${(error as Error).message}`,
+    );
   }
 }

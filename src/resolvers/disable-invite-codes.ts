@@ -17,11 +17,16 @@ export const DISABLE_LIMITS = { codes: 10_000, accounts: 1_000 };
  * accounts, and reads back (with `selection`) the codes this call changed from enabled to
  * disabled, in one transaction.
  */
-export async function disableInviteCodes(db: Db, input: DisableInviteCodesInput, selection: InviteCodeSelection = {}): Promise<InviteCode[]> {
+export async function disableInviteCodes(
+  db: Db,
+  input: DisableInviteCodesInput,
+  selection: InviteCodeSelection = {},
+): Promise<InviteCode[]> {
   const codes = input.codes ?? [];
   const accounts = input.accounts ?? [];
   if (accounts.includes(ADMIN)) throw new InvalidRequestError('cannot disable admin invite codes');
-  if (codes.length > DISABLE_LIMITS.codes) throw new InvalidRequestError(`Argument "codes" may list at most ${DISABLE_LIMITS.codes} codes`);
+  if (codes.length > DISABLE_LIMITS.codes)
+    throw new InvalidRequestError(`Argument "codes" may list at most ${DISABLE_LIMITS.codes} codes`);
   if (accounts.length > DISABLE_LIMITS.accounts) {
     throw new InvalidRequestError(`Argument "accounts" may list at most ${DISABLE_LIMITS.accounts} accounts`);
   }
@@ -35,6 +40,10 @@ export async function disableInviteCodes(db: Db, input: DisableInviteCodesInput,
       select: { code: true },
     });
     if (disabled.length === 0) return [];
-    return tx.inviteCode.findMany({ ...selection, where: { code: { in: disabled.map(({ code }) => code) } }, orderBy: { code: 'asc' } });
+    return tx.inviteCode.findMany({
+      ...selection,
+      where: { code: { in: disabled.map(({ code }) => code) } },
+      orderBy: { code: 'asc' },
+    });
   });
 }

@@ -24,13 +24,20 @@ export function ensureValidIdempotencyKey(key: string): string {
  * returns the codes that call created: the same operation with the same input, else refused.
  * `input` must have its defaults applied, so that equal calls hash alike.
  */
-export async function claimOrReplay(tx: Prisma.TransactionClient, key: string, operation: IdempotentOperation, input: unknown): Promise<string[] | undefined> {
+export async function claimOrReplay(
+  tx: Prisma.TransactionClient,
+  key: string,
+  operation: IdempotentOperation,
+  input: unknown,
+): Promise<string[] | undefined> {
   const inputHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   if (await claimIdempotencyKey(tx, { key, operation, inputHash })) return undefined;
   const first = await findIdempotencyKey(tx, key);
   // The failed claim locked the row until this transaction ends, so it is still there.
   if (!first) throw new Error('an idempotency key vanished while locked');
-  if (first.operation !== operation) throw new InvalidRequestError(`The idempotency key was already used by ${first.operation}`);
-  if (first.inputHash !== inputHash) throw new InvalidRequestError('The idempotency key was already used with different input');
+  if (first.operation !== operation)
+    throw new InvalidRequestError(`The idempotency key was already used by ${first.operation}`);
+  if (first.inputHash !== inputHash)
+    throw new InvalidRequestError('The idempotency key was already used with different input');
   return first.codes;
 }

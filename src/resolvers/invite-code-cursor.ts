@@ -6,7 +6,9 @@ import { ensureText, isStorableTime, quote } from './checks.js';
 const MAX_INT = 2_147_483_647; // a Postgres integer column
 
 /** Fields of a code whose values a cursor can carry: times (as epoch ms) and counts. */
-export type CursorKeyField = { [K in keyof InviteCode]: InviteCode[K] extends Date | number ? K : never }[keyof InviteCode];
+export type CursorKeyField = {
+  [K in keyof InviteCode]: InviteCode[K] extends Date | number ? K : never;
+}[keyof InviteCode];
 
 /**
  * An order of the admin listing, as com.atproto.admin.getInviteCodes has them: by `key`, then
@@ -35,7 +37,10 @@ const FIELDS = getDatamodel().datamodel.models.InviteCode?.fields ?? [];
 const keyType = (key: CursorKeyField) => FIELDS.find(({ name }) => name === key)?.type;
 
 /** The PDS cursor formats: `<createdAt epoch ms>::<code>` (RECENT), `<usedCount>::<code>` (USAGE). */
-export function formatInviteCodeCursor({ key }: InviteCodeOrder, code: Pick<InviteCode, 'code' | CursorKeyField>): string {
+export function formatInviteCodeCursor(
+  { key }: InviteCodeOrder,
+  code: Pick<InviteCode, 'code' | CursorKeyField>,
+): string {
   const value = code[key];
   return `${value instanceof Date ? value.getTime() : value}::${code.code}`;
 }
@@ -49,10 +54,14 @@ export function parseInviteCodeCursor({ key }: InviteCodeOrder, cursor: string):
   }
   const value = Number(primary);
   if (keyType(key) !== 'DateTime') {
-    if (value > MAX_INT) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (${key} out of range; is it a cursor of another sort?)`);
+    if (value > MAX_INT)
+      throw new InvalidRequestError(
+        `Malformed cursor: ${quote(cursor)} (${key} out of range; is it a cursor of another sort?)`,
+      );
     return { key: value, code };
   }
   const createdAt = new Date(value);
-  if (!isStorableTime(createdAt)) throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (time out of range)`);
+  if (!isStorableTime(createdAt))
+    throw new InvalidRequestError(`Malformed cursor: ${quote(cursor)} (time out of range)`);
   return { key: createdAt, code };
 }

@@ -32,24 +32,39 @@ export type FilterConditions = ReadonlyMap<string, FilterCondition | undefined>;
 /** Values of a filter input; `null` and absent both mean "any". */
 export type InviteCodeFilter = Readonly<Record<string, string | boolean | Date | null | undefined>>;
 
-export const NEGATED: Record<Comparison, Comparison> = { equals: 'not', not: 'equals', lt: 'gte', gte: 'lt', lte: 'gt', gt: 'lte' };
+export const NEGATED: Record<Comparison, Comparison> = {
+  equals: 'not',
+  not: 'equals',
+  lt: 'gte',
+  gte: 'lt',
+  lte: 'gt',
+  gt: 'lte',
+};
 
 /** The keys of the filter that are set, with their conditions; throws InvalidRequestError on a bad value. */
-export function ensureInviteCodeFilter(filter: InviteCodeFilter, conditions: FilterConditions): [FilterCondition, string | boolean | Date][] {
+export function ensureInviteCodeFilter(
+  filter: InviteCodeFilter,
+  conditions: FilterConditions,
+): [FilterCondition, string | boolean | Date][] {
   const set: [FilterCondition, string | boolean | Date][] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (value == null) continue;
     const condition = conditions.get(key);
     // A key the schema gives no meaning must never be ignored: that would return unfiltered rows.
     if (!condition) throw new Error(`filter key "${key}" declares no condition`);
-    if ('compare' in condition && typeof value !== 'boolean') throw new Error(`filter key "${key}" compares fields: it must be a Boolean`);
+    if ('compare' in condition && typeof value !== 'boolean')
+      throw new Error(`filter key "${key}" compares fields: it must be a Boolean`);
     if (typeof value === 'string') ensureText(`filter.${key}`, value);
     set.push([condition, value]);
   }
   return set;
 }
 
-export function inviteCodeWhere(db: Db, filter: InviteCodeFilter, conditions: FilterConditions): Prisma.InviteCodeWhereInput {
+export function inviteCodeWhere(
+  db: Db,
+  filter: InviteCodeFilter,
+  conditions: FilterConditions,
+): Prisma.InviteCodeWhereInput {
   const and = ensureInviteCodeFilter(filter, conditions).map(([condition, value]): Prisma.InviteCodeWhereInput => {
     if ('field' in condition) return { [condition.field]: { [condition.op]: value } };
     const [left, op, right] = condition.compare;

@@ -37,6 +37,7 @@ export async function insertInviteCodeUse(tx: Tx, code: string, usedBy: string, 
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === 'P2002') return true;
-  const cause = (error.meta?.driverAdapterError as { cause?: { kind?: string; originalCode?: string } } | undefined)?.cause;
+  const cause = (error.meta?.driverAdapterError as { cause?: { kind?: string; originalCode?: string } } | undefined)
+    ?.cause;
   return cause?.kind === 'UniqueConstraintViolation' || cause?.originalCode === '23505';
 }

@@ -1,6 +1,11 @@
 import type { Db } from '../db/prisma.js';
 import type { InviteCode, Prisma } from '../generated/prisma/client.js';
-import { inviteCodeWhere, type FilterConditions, type InviteCodeFilter, type InviteCodeSelection } from './invite-code-query.js';
+import {
+  inviteCodeWhere,
+  type FilterConditions,
+  type InviteCodeFilter,
+  type InviteCodeSelection,
+} from './invite-code-query.js';
 
 export interface ListAccountInviteCodesArgs {
   account: string;
@@ -24,6 +29,15 @@ export function accountInviteCodeRows({ account, includeUsed }: ListAccountInvit
   };
 }
 
-export function listAccountInviteCodes(db: Db, rows: AccountInviteCodeRows, conditions: FilterConditions, selection: InviteCodeSelection): Promise<InviteCode[]> {
-  return db.inviteCode.findMany({ ...selection, where: inviteCodeWhere(db, rows.filter, conditions), orderBy: rows.orderBy });
+export function listAccountInviteCodes(
+  db: Db,
+  rows: AccountInviteCodeRows,
+  conditions: FilterConditions,
+  selection: InviteCodeSelection,
+): Promise<InviteCode[]> {
+  return db.inviteCode.findMany({
+    ...selection,
+    where: inviteCodeWhere(db, rows.filter, conditions),
+    orderBy: rows.orderBy,
+  });
 }

@@ -2,7 +2,12 @@ import type { Db } from '../db/prisma.js';
 import type { InviteCode, Prisma } from '../generated/prisma/client.js';
 import { ensureIntInRange } from './checks.js';
 import { orderByOf, parseInviteCodeCursor, type CursorPosition, type InviteCodeOrder } from './invite-code-cursor.js';
-import { inviteCodeWhere, type FilterConditions, type InviteCodeFilter, type InviteCodeSelection } from './invite-code-query.js';
+import {
+  inviteCodeWhere,
+  type FilterConditions,
+  type InviteCodeFilter,
+  type InviteCodeSelection,
+} from './invite-code-query.js';
 
 /** The listing's arguments as the client sent them (the sort already as its order). */
 export interface ListInviteCodesArgs {
@@ -49,14 +54,25 @@ export function readListingArgs({ sort, filter, first, after }: ListInviteCodesA
  * if the page is not full, the rows beyond it: both are index range scans, so a deep page costs
  * as much as the first, however many codes share a use count.
  */
-export async function listInviteCodes(db: Db, page: ListingPage, conditions: FilterConditions, selection: InviteCodeSelection): Promise<InviteCodePage> {
+export async function listInviteCodes(
+  db: Db,
+  page: ListingPage,
+  conditions: FilterConditions,
+  selection: InviteCodeSelection,
+): Promise<InviteCodePage> {
   const { first, after: position, order } = page;
   const where = inviteCodeWhere(db, page.filter, conditions);
   const read = (bound: Prisma.InviteCodeWhereInput | undefined, take: number) =>
-    db.inviteCode.findMany({ ...selection, where: bound ? { AND: [where, bound] } : where, orderBy: orderByOf(order), take });
+    db.inviteCode.findMany({
+      ...selection,
+      where: bound ? { AND: [where, bound] } : where,
+      orderBy: orderByOf(order),
+      take,
+    });
 
   let rows = await read(position && sameKeyAfter(order, position), first + 1);
-  if (position && rows.length <= first) rows = [...rows, ...(await read(beyondKey(order, position), first + 1 - rows.length))];
+  if (position && rows.length <= first)
+    rows = [...rows, ...(await read(beyondKey(order, position), first + 1 - rows.length))];
   return { codes: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 

@@ -18,14 +18,25 @@ export interface NewInviteCodes {
  * Inserts a new code for each slot (its owner), one statement per round, generating again
  * those that collide with stored codes or with each other; returns the codes in slot order.
  */
-export async function insertInviteCodes(tx: Tx, slots: string[], { useCount, createdBy, createdAt, generateCode }: NewInviteCodes): Promise<string[]> {
+export async function insertInviteCodes(
+  tx: Tx,
+  slots: string[],
+  { useCount, createdBy, createdAt, generateCode }: NewInviteCodes,
+): Promise<string[]> {
   const made: string[] = new Array(slots.length);
   let pending = slots.map((_, index) => index);
   for (let round = 0; pending.length > 0; round++) {
-    if (round === MAX_GENERATION_ROUNDS) throw new DomainError(ErrorCode.InternalServerError, 'could not generate unique invite codes');
+    if (round === MAX_GENERATION_ROUNDS)
+      throw new DomainError(ErrorCode.InternalServerError, 'could not generate unique invite codes');
     for (const index of pending) made[index] = generateCode();
     const inserted = await tx.inviteCode.createManyAndReturn({
-      data: pending.map((index) => ({ code: made[index]!, available: useCount, forAccount: slots[index]!, createdBy, createdAt })),
+      data: pending.map((index) => ({
+        code: made[index]!,
+        available: useCount,
+        forAccount: slots[index]!,
+        createdBy,
+        createdAt,
+      })),
       select: { code: true },
       skipDuplicates: true,
     });
@@ -42,7 +53,11 @@ function collided(made: string[], pending: number[], inserted: Set<string>): num
 }
 
 /** The codes with the client's selection, in the given order: one statement. */
-export async function readInviteCodesInOrder(tx: Tx, codes: string[], selection: InviteCodeSelection | undefined): Promise<InviteCode[]> {
+export async function readInviteCodesInOrder(
+  tx: Tx,
+  codes: string[],
+  selection: InviteCodeSelection | undefined,
+): Promise<InviteCode[]> {
   if (codes.length === 0) return [];
   const read = await tx.inviteCode.findMany({ ...selection, where: { code: { in: codes } } });
   const byCode = new Map(read.map((row) => [row.code, row]));

@@ -24,7 +24,11 @@ const TRANSACTION_TIMING = { maxWait: 10_000, timeout: 15_000 };
  * The invite step of server.createAccount: records one use of `code` by `usedBy`. The code row
  * is locked first, so concurrent redemptions (from any number of gateways) are exact.
  */
-export async function redeemInviteCode(db: Db, input: RedeemInviteCodeInput, options: RedeemOptions = {}): Promise<InviteCodeUse> {
+export async function redeemInviteCode(
+  db: Db,
+  input: RedeemInviteCodeInput,
+  options: RedeemOptions = {},
+): Promise<InviteCodeUse> {
   const { code, usedBy } = input;
   // The PDS's words for an empty code.
   if (code === '') throw new InvalidInviteCodeError('NOT_FOUND', 'No invite code provided');

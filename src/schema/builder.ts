@@ -49,7 +49,9 @@ export const builder = new SchemaBuilder<{
         );
       }
       if (caller.kind === 'invalid') {
-        return new GraphQLError(`Invalid credentials: ${caller.reason}`, { extensions: { code: ErrorCode.AuthRequired } });
+        return new GraphQLError(`Invalid credentials: ${caller.reason}`, {
+          extensions: { code: ErrorCode.AuthRequired },
+        });
       }
       return new GraphQLError('Not allowed for these credentials', { extensions: { code: ErrorCode.Forbidden } });
     },
@@ -76,14 +78,20 @@ export const builder = new SchemaBuilder<{
     nodeTypeOptions: { description: 'An object with a Relay global id: an InviteCode or an InviteCodeUse.' },
     pageInfoTypeOptions: { description: 'Where a page of a connection stands.' },
     // The connection field multiplies by its page size (complexity.ts), not its edges.
-    edgesFieldOptions: { nullable: false, description: 'The items of this page, in order.', complexity: { field: 1, multiplier: 1 } },
+    edgesFieldOptions: {
+      nullable: false,
+      description: 'The items of this page, in order.',
+      complexity: { field: 1, multiplier: 1 },
+    },
     nodeFieldOptions: { nullable: false, description: 'The item.' },
     cursorFieldOptions: { description: 'Pass it as `after` to get the items that follow this one.' },
     pageInfoFieldOptions: { description: 'Where this page stands.' },
     hasNextPageFieldOptions: { description: 'Whether more items follow this page (exact).' },
     hasPreviousPageFieldOptions: { description: 'Whether items precede this page (true whenever `after` was given).' },
     startCursorFieldOptions: { description: 'Cursor of the first item of the page; null for an empty page.' },
-    endCursorFieldOptions: { description: 'Cursor of the last item of the page; pass it as `after` for the next page.' },
+    endCursorFieldOptions: {
+      description: 'Cursor of the last item of the page; pass it as `after` for the next page.',
+    },
     firstArgOptions: { description: 'Page size, 1..500; 100 when omitted.' },
     afterArgOptions: { description: 'endCursor of the previous page.' },
     lastArgOptions: { description: 'Page size counted from the end, 1..500.' },

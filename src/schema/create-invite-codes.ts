@@ -10,14 +10,21 @@ const AccountCodes = builder.objectRef<{ account: string; codes: InviteCodeRow[]
   description: 'com.atproto.server.createInviteCodes#accountCodes: the codes made for one account.',
   fields: (t) => ({
     account: t.exposeString('account', { description: 'The owner DID, or "admin".' }),
-    codes: t.field({ type: [InviteCode], description: 'The new codes.', complexity: unboundedList, resolve: ({ codes }) => codes }),
+    codes: t.field({
+      type: [InviteCode],
+      description: 'The new codes.',
+      complexity: unboundedList,
+      resolve: ({ codes }) => codes,
+    }),
   }),
 });
 
 const IDEMPOTENCY_KEY =
-  'Makes retries safe: 1..100 printable characters, remembered for 24 hours. A call repeating a key with the same input ' +
+  'Makes retries safe: 1..100 printable characters, remembered for 24 hours. A call repeating a key with the ' +
+  'same input ' +
   'creates nothing and returns the codes of the first call (as they are now); the same key with different input, ' +
-  'or with the other create mutation, is InvalidRequest. Concurrent calls with one key create once; a call that failed leaves its key unused.';
+  'or with the other create mutation, is InvalidRequest. Concurrent calls with one key create once; a call ' +
+  'that failed leaves its key unused.';
 
 const CreateInviteCodeInput = builder.inputType('CreateInviteCodeInput', {
   description: 'One new code (server.createInviteCode).',
@@ -35,7 +42,9 @@ const CreateInviteCodesInput = builder.inputType('CreateInviteCodesInput', {
     useCount: t.int({ required: true, description: 'Uses each code allows (becomes `available`), 1..100000.' }),
     forAccounts: t.field({
       type: ['Did'],
-      description: 'Owners, at most 1000 distinct DIDs; omitted means ["admin"], [] creates nothing. At most 10000 codes per call.',
+      description:
+        'Owners, at most 1000 distinct DIDs; omitted means ["admin"], [] creates nothing. At most 10000 codes ' +
+        'per call.',
     }),
     idempotencyKey: t.string({ description: IDEMPOTENCY_KEY }),
   }),
@@ -49,7 +58,12 @@ builder.mutationField('createInviteCode', (t) =>
     resolve: async (query, _root, { input }, { generateCode }) => {
       const [created] = await createInviteCodes(
         getPrisma(),
-        { codeCount: 1, useCount: input.useCount, forAccounts: [input.forAccount ?? ADMIN], idempotencyKey: input.idempotencyKey },
+        {
+          codeCount: 1,
+          useCount: input.useCount,
+          forAccounts: [input.forAccount ?? ADMIN],
+          idempotencyKey: input.idempotencyKey,
+        },
         { generateCode, selection: query, operation: 'createInviteCode' },
       );
       const [code] = created?.codes ?? [];
@@ -62,7 +76,8 @@ builder.mutationField('createInviteCode', (t) =>
 builder.mutationField('createInviteCodes', (t) =>
   t.field({
     type: [AccountCodes],
-    description: 'com.atproto.server.createInviteCodes: `codeCount` new codes per account, in input order, in one transaction.',
+    description:
+      'com.atproto.server.createInviteCodes: `codeCount` new codes per account, in input order, in one transaction.',
     args: { input: t.arg({ type: CreateInviteCodesInput, required: true, description: 'The codes to create.' }) },
     resolve: (_root, { input }, context, info) => {
       // The client's selection under `codes`, built (and its arguments checked) before writing;
@@ -71,7 +86,11 @@ builder.mutationField('createInviteCodes', (t) =>
       const forAccounts = input.forAccounts ?? [ADMIN];
       const codeCount = input.codeCount ?? 1;
       const { useCount, idempotencyKey } = input;
-      return createInviteCodes(getPrisma(), { codeCount, useCount, forAccounts, idempotencyKey }, { generateCode: context.generateCode, selection, operation: 'createInviteCodes' });
+      return createInviteCodes(
+        getPrisma(),
+        { codeCount, useCount, forAccounts, idempotencyKey },
+        { generateCode: context.generateCode, selection, operation: 'createInviteCodes' },
+      );
     },
   }),
 );

@@ -9,8 +9,16 @@ import { InviteCode } from './invite-code.js';
 const DisableInviteCodesPayload = builder.objectRef<{ codes: InviteCodeRow[] }>('DisableInviteCodesPayload').implement({
   description: 'What admin.disableInviteCodes changed.',
   fields: (t) => ({
-    disabledCount: t.int({ description: 'Codes this call changed from enabled to disabled.', resolve: ({ codes }) => codes.length }),
-    codes: t.field({ type: [InviteCode], description: 'Exactly those codes.', complexity: unboundedList, resolve: ({ codes }) => codes }),
+    disabledCount: t.int({
+      description: 'Codes this call changed from enabled to disabled.',
+      resolve: ({ codes }) => codes.length,
+    }),
+    codes: t.field({
+      type: [InviteCode],
+      description: 'Exactly those codes.',
+      complexity: unboundedList,
+      resolve: ({ codes }) => codes,
+    }),
   }),
 });
 

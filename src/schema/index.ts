@@ -8,12 +8,15 @@ import './create-invite-codes.js';
 import './disable-invite-codes.js';
 
 builder.queryType({
-  description: 'Invite codes of an AT Protocol PDS (com.atproto.server.defs#inviteCode). Admin only, except where a field says so.',
+  description:
+    'Invite codes of an AT Protocol PDS (com.atproto.server.defs#inviteCode). Admin only, except where a ' +
+    'field says so.',
   authScopes: { admin: true },
 });
 
 builder.mutationType({
-  description: 'Issue, disable and redeem codes, with the PDS semantics. Admin only; every mutation is one transaction.',
+  description:
+    'Issue, disable and redeem codes, with the PDS semantics. Admin only; every mutation is one transaction.',
   authScopes: { admin: true },
 });
 

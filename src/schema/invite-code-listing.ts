@@ -24,7 +24,8 @@ const SORT_ORDERS: Record<typeof InviteCodeSort.$inferType, InviteCodeOrder> = {
 };
 
 type ListingArgs = Omit<ListInviteCodesArgs, 'sort'> & { sort?: typeof InviteCodeSort.$inferType | null };
-const readPage = ({ sort, ...args }: ListingArgs) => readListingArgs({ ...args, sort: sort == null ? null : SORT_ORDERS[sort] });
+const readPage = ({ sort, ...args }: ListingArgs) =>
+  readListingArgs({ ...args, sort: sort == null ? null : SORT_ORDERS[sort] });
 
 const InviteCodeFilter = builder.inputType('InviteCodeFilter', {
   description: 'Narrows the admin listing; every field that is set must match.',

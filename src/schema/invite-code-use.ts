@@ -11,7 +11,10 @@ export const InviteCodeUse = builder.prismaNode('InviteCodeUse', {
   // node(id) of an absent object is null, not an error.
   nullable: true,
   fields: (t) => ({
-    usedBy: t.expose('usedBy', { type: 'Did', description: 'The DID of the account the code invited (inviteCodeUse.usedBy).' }),
+    usedBy: t.expose('usedBy', {
+      type: 'Did',
+      description: 'The DID of the account the code invited (inviteCodeUse.usedBy).',
+    }),
     usedAt: t.expose('usedAt', { type: 'Datetime', description: 'When the code was used (inviteCodeUse.usedAt).' }),
     inviteCode: t.relation('inviteCode', {
       description: 'The code that was used.',
@@ -24,7 +27,9 @@ builder.queryField('invitedBy', (t) =>
   t.prismaField({
     type: InviteCodeUse,
     nullable: true,
-    description: 'admin.getAccountInfo#invitedBy: the use by which `account` was invited, or null. An account may ask about itself only.',
+    description:
+      'admin.getAccountInfo#invitedBy: the use by which `account` was invited, or null. An account may ask ' +
+      'about itself only.',
     args: { account: t.arg({ type: 'Did', required: true, description: 'The invited DID.' }) },
     skipTypeScopes: true,
     authScopes: (_root, { account }) => ({ admin: true, account }),
@@ -45,8 +50,11 @@ builder.mutationField('redeemInviteCode', (t) =>
     type: InviteCodeUse,
     description:
       'The invite step of com.atproto.server.createAccount: records one use. Refusals are InvalidInviteCode with ' +
-      'extensions.reason NOT_FOUND, DISABLED, ALREADY_USED (this DID was already invited) or EXHAUSTED, checked in that order.',
-    args: { input: t.arg({ type: RedeemInviteCodeInput, required: true, description: 'The code and the new account.' }) },
+      'extensions.reason NOT_FOUND, DISABLED, ALREADY_USED (this DID was already invited) or EXHAUSTED, ' +
+      'checked in that order.',
+    args: {
+      input: t.arg({ type: RedeemInviteCodeInput, required: true, description: 'The code and the new account.' }),
+    },
     resolve: (query, _root, { input }) => redeemInviteCode(getPrisma(), input, { selection: query }),
   }),
 );

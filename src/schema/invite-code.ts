@@ -17,19 +17,24 @@ const ownerScopes = (code: { forAccount: string }) => ({ admin: true, owner: cod
 
 export const InviteCode = builder.prismaNode('InviteCode', {
   description:
-    'An invite code: com.atproto.server.defs#inviteCode. An account sees its own codes whole; of a code it does not own ' +
+    'An invite code: com.atproto.server.defs#inviteCode. An account sees its own codes whole; of a code it ' +
+    'does not own ' +
     '(the one that invited it) only id, code, forAccount, createdBy and createdAt.',
   id: nodeId('code', 'Relay global id of the code.'),
   // node(id) of an absent object is null, not an error.
   nullable: true,
   fields: (t) => ({
-    code: t.exposeString('code', { description: 'The code itself (inviteCode.code), e.g. "pds-example-com-abc23-567xy".' }),
+    code: t.exposeString('code', {
+      description: 'The code itself (inviteCode.code), e.g. "pds-example-com-abc23-567xy".',
+    }),
     available: t.exposeInt('available', {
       description: 'Total number of uses the code allows (inviteCode.available), not what is left: see `remaining`.',
       authScopes: ownerScopes,
     }),
     disabled: t.exposeBoolean('disabled', {
-      description: 'Whether the code was disabled (inviteCode.disabled). Disabled codes cannot be redeemed; disabling is permanent.',
+      description:
+        'Whether the code was disabled (inviteCode.disabled). Disabled codes cannot be redeemed; disabling is ' +
+        'permanent.',
       authScopes: ownerScopes,
     }),
     forAccount: t.exposeString('forAccount', {
@@ -38,10 +43,14 @@ export const InviteCode = builder.prismaNode('InviteCode', {
     createdBy: t.exposeString('createdBy', {
       description: 'Who made the code (inviteCode.createdBy): "admin", or the owner DID for codes the account earned.',
     }),
-    createdAt: t.expose('createdAt', { type: 'Datetime', description: 'When the code was made (inviteCode.createdAt).' }),
+    createdAt: t.expose('createdAt', {
+      type: 'Datetime',
+      description: 'When the code was made (inviteCode.createdAt).',
+    }),
     uses: t.relation('uses', {
       description:
-        'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc). An account sees the uses of its own codes only.',
+        'Every use of the code (inviteCode.uses), newest first (usedAt desc, usedBy desc). An account sees ' +
+        'the uses of its own codes only.',
       query: { orderBy: USES_ORDER },
       extensions: sqlRelation(USES_ORDER),
       authScopes: ownerScopes,
@@ -50,7 +59,9 @@ export const InviteCode = builder.prismaNode('InviteCode', {
     usesConnection: t.relatedConnection(
       'uses',
       {
-        description: 'The uses as a Relay connection, in the order of `uses`. `first` defaults to 100 and must be 1..500; cursors are opaque.',
+        description:
+          'The uses as a Relay connection, in the order of `uses`. `first` defaults to 100 and must be ' +
+          '1..500; cursors are opaque.',
         cursor: 'usedBy',
         authScopes: ownerScopes,
         extensions: sqlFallback('a connection with arguments, paged by Pothos'),
@@ -80,13 +91,19 @@ export const InviteCode = builder.prismaNode('InviteCode', {
       },
       { name: 'InviteCodeUseEdge', description: 'A use of the code, with its cursor.' },
     ),
-    usedCount: t.exposeInt('usedCount', { description: 'How many times the code was used: the length of `uses`.', authScopes: ownerScopes }),
+    usedCount: t.exposeInt('usedCount', {
+      description: 'How many times the code was used: the length of `uses`.',
+      authScopes: ownerScopes,
+    }),
     remaining: t.int({
       description: 'Uses left: max(available - usedCount, 0).',
       authScopes: ownerScopes,
       select: { available: true, usedCount: true, forAccount: true },
       resolve: ({ available, usedCount }) => Math.max(available - usedCount, 0),
-      extensions: sqlExpression(['available', 'usedCount'], (available, usedCount) => `greatest(${available} - ${usedCount}, 0)`),
+      extensions: sqlExpression(
+        ['available', 'usedCount'],
+        (available, usedCount) => `greatest(${available} - ${usedCount}, 0)`,
+      ),
     }),
   }),
 });
@@ -108,7 +125,8 @@ builder.queryField('accountInviteCodes', (t) =>
   t.prismaField({
     type: [InviteCode],
     description:
-      'com.atproto.server.getAccountInviteCodes: the codes owned by `account`, oldest first. Disabled codes are hidden; ' +
+      'com.atproto.server.getAccountInviteCodes: the codes owned by `account`, oldest first. Disabled codes ' +
+      'are hidden; ' +
       'with includeUsed: false, used-up codes too. An account may ask for its own codes only.',
     args: {
       account: t.arg({ type: 'Did', required: true, description: 'The owner DID.' }),
@@ -119,6 +137,11 @@ builder.queryField('accountInviteCodes', (t) =>
     complexity: unboundedList,
     extensions: sqlList(FILTER_TYPE, accountInviteCodeRows),
     resolve: (query, _root, args, _context, info) =>
-      listAccountInviteCodes(getPrisma(), accountInviteCodeRows(args), filterConditionsIn(info.schema, FILTER_TYPE), query),
+      listAccountInviteCodes(
+        getPrisma(),
+        accountInviteCodeRows(args),
+        filterConditionsIn(info.schema, FILTER_TYPE),
+        query,
+      ),
   }),
 );

@@ -9,6 +9,7 @@ export function decodeNodeId(globalId: string): { typename: string; id: string }
   const separator = decoded.indexOf(':');
   const typename = decoded.slice(0, separator);
   const id = decoded.slice(separator + 1);
-  if (separator <= 0 || !NODE_TYPES.has(typename) || !id) throw new InvalidRequestError(`Invalid global id ${quote(globalId)}`);
+  if (separator <= 0 || !NODE_TYPES.has(typename) || !id)
+    throw new InvalidRequestError(`Invalid global id ${quote(globalId)}`);
   return { typename, id: ensureText('id', id) };
 }

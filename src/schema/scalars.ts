@@ -47,7 +47,9 @@ function parseDatetime(value: unknown): Date {
 }
 
 builder.scalarType('Did', {
-  description: 'A DID (decentralized identifier), such as did:plc:ewvi7nxzyoun6zhxrhs64oiz. Inputs must pass ensureValidDid from @atproto/syntax.',
+  description:
+    'A DID (decentralized identifier), such as did:plc:ewvi7nxzyoun6zhxrhs64oiz. Inputs must pass ' +
+    'ensureValidDid from @atproto/syntax.',
   specifiedByURL: 'https://atproto.com/specs/did',
   serialize: (value) => value,
   extensions: sqlOutput((column) => column),
@@ -57,7 +59,8 @@ builder.scalarType('Did', {
 
 builder.scalarType('Datetime', {
   description:
-    'An atproto datetime string. Inputs must pass ensureValidDatetime from @atproto/syntax; outputs are always YYYY-MM-DDTHH:mm:ss.sssZ (UTC, milliseconds).',
+    'An atproto datetime string. Inputs must pass ensureValidDatetime from @atproto/syntax; outputs are ' +
+    'always YYYY-MM-DDTHH:mm:ss.sssZ (UTC, milliseconds).',
   specifiedByURL: 'https://atproto.com/specs/lexicon#datetime',
   serialize: (value) => {
     if (!(value instanceof Date)) throw new TypeError('Datetime output must be a Date');

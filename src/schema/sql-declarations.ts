@@ -31,7 +31,8 @@ export type ListingDeclaration =
 const declare = (sqlAnswer: FieldDeclaration) => ({ sqlAnswer });
 
 export const sqlFallback = (reason: string) => declare({ kind: 'fallback', reason });
-export const sqlExpression = (fields: readonly string[], sql: (...columns: string[]) => string) => declare({ kind: 'expression', fields, sql });
+export const sqlExpression = (fields: readonly string[], sql: (...columns: string[]) => string) =>
+  declare({ kind: 'expression', fields, sql });
 export const sqlRelation = (orderBy: PrismaOrderBy) => declare({ kind: 'relation', orderBy });
 export const sqlTotalCount = () => declare({ kind: 'totalCount' });
 
@@ -42,7 +43,11 @@ export const sqlList = <Args>(filterType: string, rows: (args: Args) => AccountI
   declare({ kind: 'list', filterType, rows: rows as (args: Record<string, unknown>) => AccountInviteCodeRows });
 
 /** prismaNode's `id` option: the field behind the global id, declared once for both paths. */
-export const nodeId = <F extends string>(field: F, description: string) => ({ field, description, extensions: declare({ kind: 'globalId', field }) });
+export const nodeId = <F extends string>(field: F, description: string) => ({
+  field,
+  description,
+  extensions: declare({ kind: 'globalId', field }),
+});
 
 /** An input field of a filter: what it keeps (extensions.condition). */
 export const filterCondition = (condition: FilterCondition) => ({ condition });
@@ -56,7 +61,8 @@ interface WithExtensions {
 
 export const declarationOf = ({ extensions }: WithExtensions) => extensions.sqlAnswer as FieldDeclaration | undefined;
 
-export const scalarOutputOf = (scalar: GraphQLScalarType) => scalar.extensions.sqlOutput as ((column: string) => string) | undefined;
+export const scalarOutputOf = (scalar: GraphQLScalarType) =>
+  scalar.extensions.sqlOutput as ((column: string) => string) | undefined;
 
 const conditionsByType = new WeakMap<GraphQLInputObjectType, FilterConditions>();
 
@@ -65,7 +71,9 @@ export function filterConditionsOf(type: GraphQLInputObjectType): FilterConditio
   let conditions = conditionsByType.get(type);
   if (!conditions) {
     const fields = Object.values(type.getFields());
-    conditions = new Map(fields.map(({ name, extensions }) => [name, extensions.condition as FilterCondition | undefined]));
+    conditions = new Map(
+      fields.map(({ name, extensions }) => [name, extensions.condition as FilterCondition | undefined]),
+    );
     conditionsByType.set(type, conditions);
   }
   return conditions;

@@ -24,7 +24,10 @@ function withArgumentName(error: GraphQLError, document: DocumentNode): GraphQLE
   const message = argument ? `Invalid value for argument "${argument}": ${error.message}` : error.message;
   return new GraphQLError(message, {
     nodes: error.nodes ?? null,
-    extensions: { ...error.extensions, code: error.extensions.code === ErrorCode.QueryTooComplex ? ErrorCode.QueryTooComplex : ErrorCode.InvalidRequest },
+    extensions: {
+      ...error.extensions,
+      code: error.extensions.code === ErrorCode.QueryTooComplex ? ErrorCode.QueryTooComplex : ErrorCode.InvalidRequest,
+    },
   });
 }
 
@@ -36,7 +39,10 @@ function argumentPath(document: DocumentNode, target: ASTNode): string | undefin
       if (node !== target) return undefined;
       // `ancestors` stops short of the parent.
       const names = [...ancestors, parent].flatMap((ancestor) =>
-        ancestor && !Array.isArray(ancestor) && 'kind' in ancestor && (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD)
+        ancestor &&
+        !Array.isArray(ancestor) &&
+        'kind' in ancestor &&
+        (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD)
           ? [(ancestor as { name: { value: string } }).name.value]
           : [],
       );

@@ -16,9 +16,19 @@ export function useBodyLimit(maxBytes: number): Plugin {
       if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
       if (length === null && request.headers.has('transfer-encoding')) {
-        endResponse(refusal(411, ErrorCode.InvalidRequest, 'Send a Content-Length: chunked request bodies are not accepted', { connection: 'close' }));
+        endResponse(
+          refusal(411, ErrorCode.InvalidRequest, 'Send a Content-Length: chunked request bodies are not accepted', {
+            connection: 'close',
+          }),
+        );
       } else if (length === null || length === '0') {
-        endResponse(refusal(400, ErrorCode.InvalidRequest, 'The POST has no body: send JSON such as {"query":"{ __typename }"} with "Content-Type: application/json"'));
+        endResponse(
+          refusal(
+            400,
+            ErrorCode.InvalidRequest,
+            'The POST has no body: send JSON such as {"query":"{ __typename }"} with "Content-Type: application/json"',
+          ),
+        );
       } else if (!CONTENT_LENGTH.test(length)) {
         endResponse(refusal(400, ErrorCode.InvalidRequest, 'Content-Length is not a number of bytes'));
       } else if (Number(length) > maxBytes) {

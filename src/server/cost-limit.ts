@@ -15,9 +15,12 @@ export function useCostLimit(maxCost: number): Plugin {
       if (cost === undefined || cost <= maxCost) return;
       setResultAndStopExecution({
         errors: [
-          new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}: ask for smaller pages or fewer nested lists`, {
-            extensions: { code: ErrorCode.QueryTooComplex },
-          }),
+          new GraphQLError(
+            `Query cost ${cost} exceeds the limit of ${maxCost}: ask for smaller pages or fewer nested lists`,
+            {
+              extensions: { code: ErrorCode.QueryTooComplex },
+            },
+          ),
         ],
       });
     },
@@ -28,7 +31,13 @@ export function useCostLimit(maxCost: number): Plugin {
  * The cost of the operation that will run; undefined when no operation matches or its variables
  * cannot be coerced, which execution then reports with its usual errors.
  */
-function operationCost({ schema, document, operationName, variableValues, contextValue }: ExecutionArgs): number | undefined {
+function operationCost({
+  schema,
+  document,
+  operationName,
+  variableValues,
+  contextValue,
+}: ExecutionArgs): number | undefined {
   const operation = getOperationAST(document, operationName);
   if (!operation) return undefined;
   const variables = variableValues ?? {};

@@ -35,7 +35,10 @@ function toClientError(error: GraphQLError, context: GraphQLContext, logger: Log
   // (wrapping the scalar's own GraphQLError) or a required one that is missing. The executor's
   // extensions (HTTP status 400) stay.
   if (!error.path && (!original || original instanceof GraphQLError)) {
-    return new GraphQLError(error.message, { ...at, extensions: { ...error.extensions, code: ErrorCode.InvalidRequest } });
+    return new GraphQLError(error.message, {
+      ...at,
+      extensions: { ...error.extensions, code: ErrorCode.InvalidRequest },
+    });
   }
   if (!original) return error;
   if (original instanceof DomainError) {
@@ -52,5 +55,8 @@ function toClientError(error: GraphQLError, context: GraphQLContext, logger: Log
     });
   }
   logger.error({ err: original, requestId: context.requestId, path: error.path?.join('.') }, 'unexpected error');
-  return new GraphQLError('Unexpected error', { ...at, extensions: { code: ErrorCode.InternalServerError, requestId: context.requestId } });
+  return new GraphQLError('Unexpected error', {
+    ...at,
+    extensions: { code: ErrorCode.InternalServerError, requestId: context.requestId },
+  });
 }

@@ -70,9 +70,18 @@ function useTrustedDocuments() {
     getPersistedOperation: (hash) => documents.get(hash) ?? null,
     allowArbitraryOperations: false,
     customErrors: {
-      notFound: { message: 'Unknown persisted operation', extensions: { code: ErrorCode.InvalidRequest, http: { status: 400 } } },
-      persistedQueryOnly: { message: 'Only trusted documents may run here: send extensions.persistedQuery.sha256Hash', extensions: { code: ErrorCode.Forbidden, http: { status: 403 } } },
-      keyNotFound: { message: 'Send the sha256 hash of a trusted document', extensions: { code: ErrorCode.InvalidRequest, http: { status: 400 } } },
+      notFound: {
+        message: 'Unknown persisted operation',
+        extensions: { code: ErrorCode.InvalidRequest, http: { status: 400 } },
+      },
+      persistedQueryOnly: {
+        message: 'Only trusted documents may run here: send extensions.persistedQuery.sha256Hash',
+        extensions: { code: ErrorCode.Forbidden, http: { status: 403 } },
+      },
+      keyNotFound: {
+        message: 'Send the sha256 hash of a trusted document',
+        extensions: { code: ErrorCode.InvalidRequest, http: { status: 400 } },
+      },
     },
   });
 }
@@ -88,7 +97,9 @@ export function createGateway({
   tracerProvider,
   sqlAnswers = true,
 }: GatewayOptions): Gateway {
-  const limiter = new MemoryFailureLimiter(authFailures.maxFailures, authFailures.windowMs, { maxClients: authFailures.maxClients });
+  const limiter = new MemoryFailureLimiter(authFailures.maxFailures, authFailures.windowMs, {
+    maxClients: authFailures.maxClients,
+  });
   const guard = new CredentialGuard(limiter, clientReader(config.trustProxy ?? []));
   const metrics = new GatewayMetrics(poolStats);
   const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };
@@ -117,14 +128,19 @@ export function createGateway({
     maskedErrors: {
       // Errors of execution were already mapped by useErrorCodes; this catches the rest.
       maskError: (error) => {
-        if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) return error;
+        if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError))
+          return error;
         logger.error({ err: error }, 'unexpected error outside execution');
         return new GraphQLError('Unexpected error', { extensions: { code: ErrorCode.InternalServerError } });
       },
     },
     context: async (initial) => {
       const { request } = initial;
-      return { caller: await requestCaller(request, guard, auth), requestId: requestIdOf(request), generateCode: codeGenerator };
+      return {
+        caller: await requestCaller(request, guard, auth),
+        requestId: requestIdOf(request),
+        generateCode: codeGenerator,
+      };
     },
     plugins: [
       ...(config.graphiql ? [graphiqlAssets.plugin()] : []),
@@ -143,11 +159,17 @@ export function createGateway({
       ...(config.trustedDocuments ? [useTrustedDocuments()] : []),
       ...(sqlAnswers ? [useSqlAnswers(logger)] : []),
       // Operation spans only: variables and results may hold DIDs and codes.
-      ...(tracerProvider ? [useOpenTelemetry({ resolvers: false, variables: false, result: false }, tracerProvider)] : []),
+      ...(tracerProvider
+        ? [useOpenTelemetry({ resolvers: false, variables: false, result: false }, tracerProvider)]
+        : []),
       useReadinessCheck({
         endpoint: '/ready',
         // Never throws: a thrown error's message would reach the client.
-        check: () => getPrisma().$queryRaw`SELECT 1`.then(() => true, () => false),
+        check: () =>
+          getPrisma().$queryRaw`SELECT 1`.then(
+            () => true,
+            () => false,
+          ),
       }),
     ],
   });

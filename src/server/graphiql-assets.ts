@@ -30,7 +30,10 @@ interface GraphiQLBundle {
 
 const compress: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
   // Quality 5: 9 MB in about 3 s of one thread-pool thread, 80% smaller; 11 would take minutes.
-  br: (body) => promisify(brotliCompress)(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  br: (body) =>
+    promisify(brotliCompress)(body, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+    }),
   gzip: (body) => promisify(gzip)(body, { level: 6 }),
 };
 
@@ -46,7 +49,11 @@ export class GraphiQLAssets {
   async page(options: GraphiQLOptions): Promise<string> {
     const { names } = await this.load();
     const url = (name: string) => GRAPHIQL_ASSETS_PATH + names[name as keyof GraphiQLBundle];
-    const workers = { editorWorkerService: url('editorWorkerService'), json: url('jsonWorker'), graphql: url('graphqlWorker') };
+    const workers = {
+      editorWorkerService: url('editorWorkerService'),
+      json: url('jsonWorker'),
+      graphql: url('graphqlWorker'),
+    };
     return `<!doctype html>
 <html lang="en">
   <head>
@@ -107,7 +114,8 @@ export class GraphiQLAssets {
       },
       onResponse: ({ response }) => {
         // The page itself is small and may carry a prefilled header: never kept by a cache.
-        if (response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('cache-control', 'no-store');
+        if (response.headers.get('content-type')?.startsWith('text/html'))
+          response.headers.set('cache-control', 'no-store');
       },
     };
   }
@@ -161,7 +169,10 @@ export function preferredEncoding(acceptEncoding: string | null): Encoding | und
 
 /** JSON that is safe inside an inline <script>: no "</script>" or "<!--" can close it. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
+  return JSON.stringify(value)
+    .replaceAll('<', '\\u003c')
+    .replaceAll('\u2028', '\\u2028')
+    .replaceAll('\u2029', '\\u2029');
 }
 
 function escapeHtml(text: string): string {

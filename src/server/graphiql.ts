@@ -35,7 +35,11 @@ export const GRAPHIQL_DEFAULT_QUERY = `${SIGN_IN}\n${dashboard}`;
  * given (a generated password) and the browser is on this machine: a loopback socket, and a
  * loopback Host header, so that a web page rebinding its DNS name to 127.0.0.1 gets nothing.
  */
-export function graphiqlOptions(request: Request, serverContext: unknown, adminHeader: string | undefined): GraphiQLOptions {
+export function graphiqlOptions(
+  request: Request,
+  serverContext: unknown,
+  adminHeader: string | undefined,
+): GraphiQLOptions {
   const socket = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress;
   if (!adminHeader || !isLoopbackAddress(socket) || !isLoopbackHost(request.headers.get('host'))) {
     return { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY };

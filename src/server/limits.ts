@@ -11,7 +11,9 @@ import { useCostLimit } from './cost-limit.js';
 
 // GraphQL Armor reports a rejection as a plain validation or syntax error; tagging it here
 // lets the server answer with the contract's code.
-const tag = [(_context: unknown, error: GraphQLError) => Object.assign(error.extensions, { code: ErrorCode.QueryTooComplex })];
+const tag = [
+  (_context: unknown, error: GraphQLError) => Object.assign(error.extensions, { code: ErrorCode.QueryTooComplex }),
+];
 
 /** GraphQL Armor's limits on depth, aliases, directives and tokens, and our cost limit: all before execution. */
 export function useQueryLimits(limits: QueryLimits): Plugin[] {

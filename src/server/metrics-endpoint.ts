@@ -6,15 +6,25 @@ import type { GatewayMetrics } from './metrics.js';
  * token is set, else for the admin: without credentials only the health endpoints answer.
  * `authorized` reads the outcome of the check useAuthRateLimit made (and counted) already.
  */
-export function useMetricsEndpoint(metrics: GatewayMetrics, authorized: (request: Request) => Promise<boolean>): Plugin {
+export function useMetricsEndpoint(
+  metrics: GatewayMetrics,
+  authorized: (request: Request) => Promise<boolean>,
+): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== '/metrics') return;
       if (!(await authorized(request))) {
-        endResponse(new Response('metrics need credentials: the METRICS_TOKEN bearer token, or admin Basic auth when none is set\n', { status: 401, statusText: 'Unauthorized' }));
+        endResponse(
+          new Response(
+            'metrics need credentials: the METRICS_TOKEN bearer token, or admin Basic auth when none is set\n',
+            { status: 401, statusText: 'Unauthorized' },
+          ),
+        );
         return;
       }
-      endResponse(new Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }));
+      endResponse(
+        new Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }),
+      );
     },
   };
 }

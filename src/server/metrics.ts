@@ -66,7 +66,9 @@ export class GatewayMetrics {
     let counted = 0;
     const connectionErrors = new Counter({
       name: 'invitegate_db_connection_errors_total',
-      help: 'Database connections found broken (ended by Postgres or a proxy while idle, or a failed socket); the pool opens others',
+      help:
+        'Database connections found broken (ended by Postgres or a proxy while idle, or a failed socket); ' +
+        'the pool opens others',
       registers: [this.registry],
       collect() {
         const total = poolStats()?.connectionErrors ?? counted;

@@ -1,4 +1,10 @@
-import { basicFailureReason, isBasicAuthorization, readCaller, type AuthSettings, type Caller } from '../auth/credentials.js';
+import {
+  basicFailureReason,
+  isBasicAuthorization,
+  readCaller,
+  type AuthSettings,
+  type Caller,
+} from '../auth/credentials.js';
 import type { CredentialGuard } from './auth-rate-limit.js';
 
 /**
@@ -9,5 +15,7 @@ export async function requestCaller(request: Request, guard: CredentialGuard, au
   const authorization = request.headers.get('authorization');
   if (!authorization || !isBasicAuthorization(authorization)) return readCaller(authorization, auth);
   const outcome = await guard.outcomeOf(request);
-  return outcome?.status === 'passed' ? { kind: 'admin' } : { kind: 'invalid', reason: basicFailureReason(authorization) };
+  return outcome?.status === 'passed'
+    ? { kind: 'admin' }
+    : { kind: 'invalid', reason: basicFailureReason(authorization) };
 }

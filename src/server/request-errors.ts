@@ -24,7 +24,8 @@ export function useRequestErrorCodes(): Plugin {
       if (Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
       const errors = result.errors.map((error) => {
         const { code, originalError: _originalError, ...extensions } = error.extensions ?? {};
-        if (code === ErrorCode.InternalServerError && !extensions.requestId) return withCode(error, { ...extensions, requestId: requestIdOf(request) }, code);
+        if (code === ErrorCode.InternalServerError && !extensions.requestId)
+          return withCode(error, { ...extensions, requestId: requestIdOf(request) }, code);
         const status = (extensions.http as { status?: number } | undefined)?.status;
         if (code === undefined && status === 403) return withCode(error, extensions, ErrorCode.Forbidden);
         if (typeof code !== 'string' || !REQUEST_ERROR_CODES.has(code)) return error;
@@ -36,5 +37,9 @@ export function useRequestErrorCodes(): Plugin {
 }
 
 function withCode(error: GraphQLError, extensions: Record<string, unknown>, code: string): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { ...extensions, code } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    path: error.path ?? null,
+    extensions: { ...extensions, code },
+  });
 }

@@ -13,7 +13,12 @@ export const REASON_PHRASES: Record<number, string> = {
 };
 
 /** A GraphQL-shaped refusal with its status and reason phrase. */
-export function refusal(status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
+export function refusal(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   const body = { errors: [{ message, extensions: { code } }] };
   return new Response(JSON.stringify(body), {
     status,
@@ -38,10 +43,20 @@ export function useRequestHints(graphqlEndpoint: string, csrfHeader: string): Pl
         const type = request.headers.get('content-type');
         if (type && JSON_TYPE.test(type)) return;
         const got = type ? `got "${type.slice(0, 80)}"` : 'none was sent';
-        endResponse(refusal(415, ErrorCode.InvalidRequest, `POST a JSON body with the header "Content-Type: application/json" (${got})`));
+        endResponse(
+          refusal(
+            415,
+            ErrorCode.InvalidRequest,
+            `POST a JSON body with the header "Content-Type: application/json" (${got})`,
+          ),
+        );
       } else if (request.method === 'GET' && !request.headers.has(csrfHeader) && !shouldRenderGraphiQL(request)) {
         endResponse(
-          refusal(403, ErrorCode.Forbidden, `A GET needs the header "${csrfHeader}: 1" (CSRF protection); or POST JSON with "Content-Type: application/json"`),
+          refusal(
+            403,
+            ErrorCode.Forbidden,
+            `A GET needs the header "${csrfHeader}: 1" (CSRF protection); or POST JSON with "Content-Type: application/json"`,
+          ),
         );
       }
     },

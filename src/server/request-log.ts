@@ -42,7 +42,13 @@ export function useRequestLog(logger: Logger, metrics?: GatewayMetrics): Plugin 
       if (!known) return;
       const url = new URL(request.url);
       const durationMs = Math.round((performance.now() - known.started) * 10) / 10;
-      if (url.pathname === '/graphql') metrics?.observe({ operationName: known.operationName, durationMs, errorCodes: known.errorCodes, redemptions: known.redemptions });
+      if (url.pathname === '/graphql')
+        metrics?.observe({
+          operationName: known.operationName,
+          durationMs,
+          errorCodes: known.errorCodes,
+          redemptions: known.redemptions,
+        });
       logger.info(
         {
           requestId: requestIdOf(request),

@@ -17,7 +17,10 @@ export interface RunningGateway {
 
 /** Opens the database, applies pending migrations and serves the gateway on config.port. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
-  const database = await openDatabase(config, { log: (line) => logger.debug({ component: 'postgres' }, line.trim()), exclusive: true });
+  const database = await openDatabase(config, {
+    log: (line) => logger.debug({ component: 'postgres' }, line.trim()),
+    exclusive: true,
+  });
   const tracing = config.otlpEndpoint ? startTracing(otlpProcessor(config.otlpEndpoint)) : undefined;
   const server = await serve(config, logger, database, tracing).catch(async (error: unknown) => {
     await disconnectPrisma();
@@ -40,14 +43,22 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   };
 }
 
-async function serve(config: Config, logger: Logger, database: Database, tracing: Tracing | undefined): Promise<Server> {
+async function serve(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  tracing: Tracing | undefined,
+): Promise<Server> {
   const applied = await applyPendingMigrations(database.url);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   connectPrisma(database.url, {
     ...config.database,
     // The code and message only: pg's error objects carry the connection, with its password.
     onConnectionError: (error) =>
-      logger.warn({ component: 'db', code: error.code, error: error.message }, 'a database connection failed; the pool opens another when needed'),
+      logger.warn(
+        { component: 'db', code: error.code, error: error.message },
+        'a database connection failed; the pool opens another when needed',
+      ),
   });
   const adminPassword = config.adminPassword ?? generateAdminPassword();
   const generated = !config.adminPassword;
@@ -62,7 +73,9 @@ async function serve(config: Config, logger: Logger, database: Database, tracing
   const server = createServer(gateway);
   await new Promise<void>((listening, failed) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      failed(error.code === 'EADDRINUSE' ? new Error(`PORT ${config.port} is already in use: choose another PORT`) : error),
+      failed(
+        error.code === 'EADDRINUSE' ? new Error(`PORT ${config.port} is already in use: choose another PORT`) : error,
+      ),
     );
     server.listen(config.port, listening);
   });

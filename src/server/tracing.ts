@@ -21,7 +21,10 @@ export function startTracing(processor: SpanProcessor): Tracing {
     spanProcessors: [processor],
   });
   provider.register();
-  const unregister = registerInstrumentations({ tracerProvider: provider, instrumentations: [new PrismaInstrumentation()] });
+  const unregister = registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [new PrismaInstrumentation()],
+  });
   return {
     provider,
     shutdown: async () => {

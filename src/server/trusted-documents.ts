@@ -14,7 +14,9 @@ export function loadTrustedDocuments(): Map<string, string> {
     .sort()
     .flatMap((name) => parse(readFileSync(new URL(name, OPERATIONS_DIR), 'utf8')).definitions);
   const fragments = new Map(
-    definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+    definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
   );
   const documents = new Map<string, string>();
   for (const operation of definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION)) {

@@ -7,7 +7,11 @@ export type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
  * graphql-js answers them. Undefined when the selection holds what a direct SQL answer leaves
  * to graphql-js: directives, or fragments on another type (an interface, say).
  */
-export function collectFields(selectionSets: readonly SelectionSetNode[], typeName: string, fragments: Fragments): Map<string, FieldNode[]> | undefined {
+export function collectFields(
+  selectionSets: readonly SelectionSetNode[],
+  typeName: string,
+  fragments: Fragments,
+): Map<string, FieldNode[]> | undefined {
   const fields = new Map<string, FieldNode[]>();
   const visit = (selectionSet: SelectionSetNode): boolean => {
     for (const selection of selectionSet.selections) {

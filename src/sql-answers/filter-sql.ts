@@ -1,4 +1,10 @@
-import { ensureInviteCodeFilter, NEGATED, type Comparison, type FilterConditions, type InviteCodeFilter } from '../resolvers/invite-code-query.js';
+import {
+  ensureInviteCodeFilter,
+  NEGATED,
+  type Comparison,
+  type FilterConditions,
+  type InviteCodeFilter,
+} from '../resolvers/invite-code-query.js';
 import { columnOf, sqlTypeOf } from './prisma-model.js';
 import { Refusal } from './refusal.js';
 import type { Guaranteed } from './scopes.js';
@@ -31,7 +37,13 @@ export function guaranteedBy(filter: InviteCodeFilter, conditions: FilterConditi
 }
 
 /** The filter's conditions on the rows `alias` of `model`, as inviteCodeWhere makes them for Prisma. */
-export function filterSql(model: string, alias: string, filter: InviteCodeFilter, conditions: FilterConditions, parameters: Parameters): string[] {
+export function filterSql(
+  model: string,
+  alias: string,
+  filter: InviteCodeFilter,
+  conditions: FilterConditions,
+  parameters: Parameters,
+): string[] {
   ensureDeclared(filter, conditions);
   return ensureInviteCodeFilter(filter, conditions).map(([condition, value]) => {
     if ('field' in condition) {

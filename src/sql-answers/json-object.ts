@@ -9,7 +9,13 @@ export type FieldCompiler<T> = (name: string, nodes: FieldNode[]) => T;
 const MAX_KEYS = 50;
 
 /** The fields below `nodes`, compiled in the client's order; `typename` compiles __typename. */
-function compileFields<T>(typeName: string, nodes: readonly FieldNode[], fragments: Fragments, compile: FieldCompiler<T>, typename: T): [string, T][] {
+function compileFields<T>(
+  typeName: string,
+  nodes: readonly FieldNode[],
+  fragments: Fragments,
+  compile: FieldCompiler<T>,
+  typename: T,
+): [string, T][] {
   const fields = collectFields(subSelections(nodes), typeName, fragments);
   if (!fields) throw new Refusal(`directives, or fragments on another type than ${typeName}`);
   if (fields.size === 0 || fields.size > MAX_KEYS) throw new Refusal(`${fields.size} keys in one ${typeName}`);
@@ -26,7 +32,12 @@ function compileFields<T>(typeName: string, nodes: readonly FieldNode[], fragmen
  * A json_build_object() with the client's response keys, in its order: the JSON graphql-js
  * would produce for one object of `typeName`, given an SQL expression per field.
  */
-export function jsonObject(typeName: string, nodes: readonly FieldNode[], fragments: Fragments, compile: FieldCompiler<string>): string {
+export function jsonObject(
+  typeName: string,
+  nodes: readonly FieldNode[],
+  fragments: Fragments,
+  compile: FieldCompiler<string>,
+): string {
   const compiled = compileFields(typeName, nodes, fragments, compile, `'${typeName}'`);
   // Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*): safe inside quotes.
   return `json_build_object(${compiled.map(([key, expression]) => `'${key}', ${expression}`).join(', ')})`;
@@ -36,7 +47,12 @@ export type Row = Record<string, unknown>;
 export type RowValue = (row: Row) => unknown;
 
 /** The same object, built in JavaScript from a result row (for the few fields around a page). */
-export function rowObject(typeName: string, nodes: readonly FieldNode[], fragments: Fragments, compile: FieldCompiler<RowValue>): RowValue {
+export function rowObject(
+  typeName: string,
+  nodes: readonly FieldNode[],
+  fragments: Fragments,
+  compile: FieldCompiler<RowValue>,
+): RowValue {
   const compiled = compileFields<RowValue>(typeName, nodes, fragments, compile, () => typeName);
   return (row) => {
     // Like graphql-js: no prototype, so that no response key can reach Object.prototype.
@@ -47,4 +63,5 @@ export function rowObject(typeName: string, nodes: readonly FieldNode[], fragmen
 }
 
 /** A Relay global id as Pothos encodes it: base64("<type>:<key>"), without the line breaks Postgres adds. */
-export const globalIdSql = (typeName: string, key: string) => `translate(encode(convert_to('${typeName}:' || ${key}, 'UTF8'), 'base64'), E'\\n', '')`;
+export const globalIdSql = (typeName: string, key: string) =>
+  `translate(encode(convert_to('${typeName}:' || ${key}, 'UTF8'), 'base64'), E'\\n', '')`;

@@ -29,10 +29,17 @@ function fieldType(type: GraphQLObjectType, name: string): GraphQLObjectType {
 }
 
 /** A Relay field of a connection, edge or page info (the spec names them), or a declared totalCount. */
-function relayField(type: GraphQLObjectType, name: string, compilation: Compilation, relayNames: readonly string[], counts = false): Field {
+function relayField(
+  type: GraphQLObjectType,
+  name: string,
+  compilation: Compilation,
+  relayNames: readonly string[],
+  counts = false,
+): Field {
   const field = type.getFields()[name]!;
   compilation.require(type, field, {});
-  if (!relayNames.includes(name) && !(counts && declarationOf(field)?.kind === 'totalCount')) throw new Refusal(`${type.name}.${name} declares no SQL answer`);
+  if (!relayNames.includes(name) && !(counts && declarationOf(field)?.kind === 'totalCount'))
+    throw new Refusal(`${type.name}.${name} declares no SQL answer`);
   return field;
 }
 
@@ -57,7 +64,13 @@ function keysetSql(model: string, order: InviteCodeOrder, after: CursorPosition,
  * around it (pageInfo, totalCount) are put together from the same row. Only what the selection
  * needs is computed.
  */
-export function connectionStatement(field: Field, page: ListingPage, conditions: FilterConditions, nodes: readonly FieldNode[], compilation: Compilation): SqlAnswerStatement {
+export function connectionStatement(
+  field: Field,
+  page: ListingPage,
+  conditions: FilterConditions,
+  nodes: readonly FieldNode[],
+  compilation: Compilation,
+): SqlAnswerStatement {
   const connection = getNamedType(field.type);
   if (!isObjectType(connection)) throw new Refusal(`${field.name} is not a connection`);
   const edge = fieldType(connection, 'edges');
@@ -78,16 +91,18 @@ export function connectionStatement(field: Field, page: ListingPage, conditions:
     relayField(edge, name, compilation, ['cursor', 'node']);
     return name === 'cursor' ? cursor : objectJson(node, merged, ROW, guaranteed, compilation);
   };
-  const pageInfoFields = (type: GraphQLObjectType): FieldCompiler<RowValue> => (name) => {
-    relayField(type, name, compilation, ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']);
-    if (name === 'hasNextPage') {
-      countRows = true;
-      return (row) => Number(row.row_count) > page.first;
-    }
-    if (name === 'hasPreviousPage') return () => page.after !== undefined;
-    readCursors = true;
-    return name === 'startCursor' ? (row) => cursors(row)[0] ?? null : (row) => cursors(row).at(-1) ?? null;
-  };
+  const pageInfoFields =
+    (type: GraphQLObjectType): FieldCompiler<RowValue> =>
+    (name) => {
+      relayField(type, name, compilation, ['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']);
+      if (name === 'hasNextPage') {
+        countRows = true;
+        return (row) => Number(row.row_count) > page.first;
+      }
+      if (name === 'hasPreviousPage') return () => page.after !== undefined;
+      readCursors = true;
+      return name === 'startCursor' ? (row) => cursors(row)[0] ?? null : (row) => cursors(row).at(-1) ?? null;
+    };
   const connectionFields: FieldCompiler<RowValue> = (name, merged) => {
     relayField(connection, name, compilation, ['edges', 'pageInfo'], true);
     if (name === 'edges') {
@@ -125,7 +140,13 @@ export function connectionStatement(field: Field, page: ListingPage, conditions:
 }
 
 /** A list listing (accountInviteCodes) as one statement: its rows, built as JSON by Postgres. */
-export function listStatement(field: Field, rows: AccountInviteCodeRows, conditions: FilterConditions, nodes: readonly FieldNode[], compilation: Compilation): SqlAnswerStatement {
+export function listStatement(
+  field: Field,
+  rows: AccountInviteCodeRows,
+  conditions: FilterConditions,
+  nodes: readonly FieldNode[],
+  compilation: Compilation,
+): SqlAnswerStatement {
   const type = getNamedType(field.type);
   if (!isObjectType(type)) throw new Refusal(`${field.name} is not a list of objects`);
   const model = modelOf(type);

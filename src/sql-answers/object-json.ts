@@ -1,4 +1,15 @@
-import { getNamedType, isListType, isNonNullType, isObjectType, isScalarType, isSpecifiedScalarType, type FieldNode, type GraphQLField, type GraphQLObjectType, type GraphQLOutputType } from 'graphql';
+import {
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isSpecifiedScalarType,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+} from 'graphql';
 import { declarationOf, scalarOutputOf, type PrismaOrderBy } from '../schema/sql-declarations.js';
 import type { Fragments } from './collect-fields.js';
 import { globalIdSql, jsonObject } from './json-object.js';
@@ -41,13 +52,21 @@ export function sqlSupportOf(type: GraphQLObjectType, field: Field): 'answered' 
   const declaration = declarationOf(field);
   if (declaration?.kind === 'fallback') return 'fallback';
   if (declaration?.kind === 'expression' || declaration?.kind === 'globalId') return 'answered';
-  if (declaration?.kind === 'relation') return listRelationOf(modelOf(type), relationName(field)) ? 'answered' : 'undeclared';
-  if (declaration === undefined && typeof field.extensions.pothosExposedField === 'string' && scalarOutput(field.type)) return 'answered';
+  if (declaration?.kind === 'relation')
+    return listRelationOf(modelOf(type), relationName(field)) ? 'answered' : 'undeclared';
+  if (declaration === undefined && typeof field.extensions.pothosExposedField === 'string' && scalarOutput(field.type))
+    return 'answered';
   return 'undeclared';
 }
 
 /** The JSON of one object of `type`, for the row `alias` of its Prisma model (every row holding `guaranteed`). */
-export function objectJson(type: GraphQLObjectType, nodes: readonly FieldNode[], alias: string, guaranteed: Guaranteed, compilation: Compilation): string {
+export function objectJson(
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  alias: string,
+  guaranteed: Guaranteed,
+  compilation: Compilation,
+): string {
   const model = modelOf(type);
   return jsonObject(type.name, nodes, compilation.fragments, (name, merged) => {
     const field = type.getFields()[name]!; // the document was validated against this schema
@@ -58,7 +77,14 @@ export function objectJson(type: GraphQLObjectType, nodes: readonly FieldNode[],
   });
 }
 
-function fieldSql(type: GraphQLObjectType, model: string, field: Field, alias: string, nodes: FieldNode[], compilation: Compilation): string {
+function fieldSql(
+  type: GraphQLObjectType,
+  model: string,
+  field: Field,
+  alias: string,
+  nodes: FieldNode[],
+  compilation: Compilation,
+): string {
   const declaration = declarationOf(field);
   const column = (name: string) => `${alias}.${columnOf(model, name)}`;
   switch (declaration?.kind) {
@@ -92,7 +118,8 @@ function output(type: GraphQLObjectType, field: Field, sql: string): string {
   return format(sql);
 }
 
-const relationName = (field: Field) => (field.extensions.pothosPrismaRelationField as { name?: string } | undefined)?.name ?? field.name;
+const relationName = (field: Field) =>
+  (field.extensions.pothosPrismaRelationField as { name?: string } | undefined)?.name ?? field.name;
 
 /** ORDER BY of a Prisma orderBy list, on the rows `alias` of `model`. */
 export function orderSql(model: string, orderBy: PrismaOrderBy, alias: string): string {
@@ -100,21 +127,33 @@ export function orderSql(model: string, orderBy: PrismaOrderBy, alias: string): 
     .map((entry) => {
       const [pair, ...more] = Object.entries(entry);
       const [field, direction] = pair ?? [];
-      if (!field || more.length || (direction !== 'asc' && direction !== 'desc')) throw new Error(`unsupported orderBy ${JSON.stringify(entry)}`);
+      if (!field || more.length || (direction !== 'asc' && direction !== 'desc'))
+        throw new Error(`unsupported orderBy ${JSON.stringify(entry)}`);
       return `${alias}.${columnOf(model, field)} ${direction.toUpperCase()}`;
     })
     .join(', ');
 }
 
 /** A list relation (uses), in its declared order, as a JSON array built by a correlated subquery. */
-function relationSql(type: GraphQLObjectType, model: string, field: Field, orderBy: PrismaOrderBy, alias: string, nodes: FieldNode[], compilation: Compilation): string {
+function relationSql(
+  type: GraphQLObjectType,
+  model: string,
+  field: Field,
+  orderBy: PrismaOrderBy,
+  alias: string,
+  nodes: FieldNode[],
+  compilation: Compilation,
+): string {
   const relation = listRelationOf(model, relationName(field));
   const target = getNamedType(field.type);
   const listed = isNonNullType(field.type) ? field.type.ofType : field.type;
-  if (!relation || !isObjectType(target) || !isListType(listed)) throw new Refusal(`${type.name}.${field.name} is not a list relation`);
+  if (!relation || !isObjectType(target) || !isListType(listed))
+    throw new Refusal(`${type.name}.${field.name} is not a list relation`);
   const child = compilation.alias();
   const json = objectJson(target, nodes, child, {}, compilation);
-  const join = relation.join.map(([from, to]) => `${child}.${columnOf(relation.model, from)} = ${alias}.${columnOf(model, to)}`).join(' AND ');
+  const join = relation.join
+    .map(([from, to]) => `${child}.${columnOf(relation.model, from)} = ${alias}.${columnOf(model, to)}`)
+    .join(' AND ');
   const order = orderSql(relation.model, orderBy, child);
   return `coalesce((SELECT json_agg(${json} ORDER BY ${order}) FROM ${tableOf(relation.model)} ${child} WHERE ${join}), '[]'::json)`;
 }

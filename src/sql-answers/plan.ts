@@ -32,7 +32,9 @@ const fragmentsByDocument = new WeakMap<DocumentNode, Fragments>();
 function fragmentsOf(document: DocumentNode): Fragments {
   let fragments = fragmentsByDocument.get(document);
   if (!fragments) {
-    const definitions = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
+    const definitions = document.definitions.filter(
+      (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION,
+    );
     fragments = new Map(definitions.map((definition) => [definition.name.value, definition]));
     fragmentsByDocument.set(document, fragments);
   }

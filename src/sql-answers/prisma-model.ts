@@ -4,7 +4,13 @@ import { getDatamodel } from '../generated/pothos-prisma-types.js';
 // Tables and columns as Prisma's client knows them (@@map, @map), and relations as the Pothos
 // datamodel describes them: no column name is written twice.
 
-const SQL_TYPES: Record<string, string> = { String: 'text', Int: 'int', BigInt: 'bigint', Boolean: 'boolean', DateTime: 'timestamptz' };
+const SQL_TYPES: Record<string, string> = {
+  String: 'text',
+  Int: 'int',
+  BigInt: 'bigint',
+  Boolean: 'boolean',
+  DateTime: 'timestamptz',
+};
 
 const relations = getDatamodel().datamodel.models;
 
@@ -29,7 +35,11 @@ const scalars = new Map<string, Map<string, RuntimeField>>();
 function scalar(model: string, field: string): RuntimeField {
   let fields = scalars.get(model);
   if (!fields) {
-    fields = new Map(runtimeModel(model).fields.filter(({ kind }) => kind !== 'object').map((found) => [found.name, found]));
+    fields = new Map(
+      runtimeModel(model)
+        .fields.filter(({ kind }) => kind !== 'object')
+        .map((found) => [found.name, found]),
+    );
     scalars.set(model, fields);
   }
   const found = fields.get(field);
@@ -62,7 +72,9 @@ export function listRelationOf(model: string, field: string): ListRelation | und
   const relation = relations[model]?.fields.find(({ name }) => name === field);
   if (!relation || relation.kind !== 'object' || !relation.isList) return undefined;
   const target = relations[relation.type];
-  const back = target?.fields.find(({ relationName, name }) => relationName === relation.relationName && name !== field);
+  const back = target?.fields.find(
+    ({ relationName, name }) => relationName === relation.relationName && name !== field,
+  );
   const keys = relations[model]?.fields.filter(({ isId }) => isId) ?? [];
   const from = back?.relationFromFields ?? [];
   // Prisma's default reference is the id; anything else is not described here.

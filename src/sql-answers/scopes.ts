@@ -20,7 +20,8 @@ interface ScopeOptions {
   skipInterfaceScopes?: boolean;
 }
 
-const optionsOf = (owner: { extensions: Readonly<Record<string, unknown>> }) => (owner.extensions.pothosOptions ?? {}) as ScopeOptions;
+const optionsOf = (owner: { extensions: Readonly<Record<string, unknown>> }) =>
+  (owner.extensions.pothosOptions ?? {}) as ScopeOptions;
 
 interface StandIn {
   values: Guaranteed;
@@ -37,7 +38,8 @@ function refuse({ what }: StandIn, key: string | symbol): never {
  * sends the query to graphql-js, which checks it row by row.
  */
 const STAND_IN: ProxyHandler<StandIn> = {
-  get: (target, key) => (typeof key === 'string' && Object.hasOwn(target.values, key) ? target.values[key] : refuse(target, key)),
+  get: (target, key) =>
+    typeof key === 'string' && Object.hasOwn(target.values, key) ? target.values[key] : refuse(target, key),
   has: refuse,
   ownKeys: (target) => refuse(target, '*'),
   getOwnPropertyDescriptor: refuse,
@@ -60,7 +62,10 @@ export function hasScopes(type: GraphQLObjectType, field: GraphQLField<unknown, 
   let found = scoped.get(field);
   if (found === undefined) {
     const options = [optionsOf(type), optionsOf(field), ...type.getInterfaces().map(optionsOf)];
-    found = options.some(({ authScopes, grantScopes, runScopesOnType }) => authScopes !== undefined || grantScopes !== undefined || runScopesOnType);
+    found = options.some(
+      ({ authScopes, grantScopes, runScopesOnType }) =>
+        authScopes !== undefined || grantScopes !== undefined || runScopesOnType,
+    );
     scoped.set(field, found);
   }
   return found;
@@ -84,17 +89,24 @@ export class ScopeCheck {
   }
 
   /** Throws Refusal unless the caller may read `field` of every row (each holding `guaranteed`). */
-  ensureAllowed(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>, guaranteed: Guaranteed, args: Record<string, unknown> = {}): void {
+  ensureAllowed(
+    type: GraphQLObjectType,
+    field: GraphQLField<unknown, unknown>,
+    guaranteed: Guaranteed,
+    args: Record<string, unknown> = {},
+  ): void {
     const typeOptions = optionsOf(type);
     const fieldOptions = optionsOf(field);
-    if (typeOptions.grantScopes || fieldOptions.grantScopes) throw new Refusal(`${type.name}.${field.name}: grantScopes depend on the response path`);
+    if (typeOptions.grantScopes || fieldOptions.grantScopes)
+      throw new Refusal(`${type.name}.${field.name}: grantScopes depend on the response path`);
     if (typeOptions.runScopesOnType) throw new Refusal(`${type.name}: runScopesOnType`);
     const typeScopes = fieldOptions.skipTypeScopes ? undefined : typeOptions.authScopes;
     const interfaces = fieldOptions.skipInterfaceScopes || typeOptions.skipInterfaceScopes ? [] : type.getInterfaces();
     const faceScopes = interfaces.map((face) => optionsOf(face).authScopes).filter((scopes) => scopes !== undefined);
     if (typeScopes === undefined && fieldOptions.authScopes === undefined && faceScopes.length === 0) return;
     const parent = new Proxy({ values: guaranteed, what: type.name }, STAND_IN);
-    for (const scopes of [typeScopes, ...faceScopes]) this.ensure(type, field, typeof scopes === 'function' ? scopes(parent, this.context) : scopes);
+    for (const scopes of [typeScopes, ...faceScopes])
+      this.ensure(type, field, typeof scopes === 'function' ? scopes(parent, this.context) : scopes);
     const scopes = fieldOptions.authScopes;
     this.ensure(type, field, typeof scopes === 'function' ? scopes(parent, args, this.context, NO_INFO) : scopes);
   }

@@ -27,7 +27,13 @@ export function startTestGateway(overrides: Partial<GatewayOptions> = {}): Gatew
     connectPrisma(inject('databaseUrl'), { onQuery: recordStatement });
   }
   return createGateway({
-    config: { graphiql: true, introspection: true, jwtSecret: JWT_SECRET, jwtAudience: undefined, serviceHostname: SERVICE_HOSTNAME },
+    config: {
+      graphiql: true,
+      introspection: true,
+      jwtSecret: JWT_SECRET,
+      jwtAudience: undefined,
+      serviceHostname: SERVICE_HOSTNAME,
+    },
     adminPassword: ADMIN_PASSWORD,
     logger: createLogger('silent'),
     ...overrides,
@@ -45,8 +51,19 @@ export interface TokenClaims {
   secret?: string;
 }
 
-export async function accountToken({ sub, scope = 'com.atproto.access', expiresIn = '1h', aud, typ = 'at+jwt', secret = JWT_SECRET }: TokenClaims) {
-  let jwt = new SignJWT({ scope }).setProtectedHeader({ alg: 'HS256', typ }).setSubject(sub).setIssuedAt().setExpirationTime(expiresIn);
+export async function accountToken({
+  sub,
+  scope = 'com.atproto.access',
+  expiresIn = '1h',
+  aud,
+  typ = 'at+jwt',
+  secret = JWT_SECRET,
+}: TokenClaims) {
+  let jwt = new SignJWT({ scope })
+    .setProtectedHeader({ alg: 'HS256', typ })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn);
   if (aud) jwt = jwt.setAudience(aud);
   return `Bearer ${await jwt.sign(new TextEncoder().encode(secret))}`;
 }
@@ -80,16 +97,26 @@ export async function post<T = Record<string, unknown>>(
   body: { query: string; variables?: unknown },
   authorization: string | null = adminAuth,
 ): Promise<Result<T>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/graphql-response+json',
+  };
   if (authorization) headers.authorization = authorization;
   const statements: string[] = [];
-  const response = await requestStatements.run(statements, () => gateway.fetch('http://yoga/graphql', { method: 'POST', headers, body: JSON.stringify(body) }));
+  const response = await requestStatements.run(statements, () =>
+    gateway.fetch('http://yoga/graphql', { method: 'POST', headers, body: JSON.stringify(body) }),
+  );
   const json = (await response.json()) as { data?: T | null; errors?: Result<T>['errors'] };
   return { status: response.status, data: json.data, errors: json.errors, headers: response.headers, statements };
 }
 
 /** Expects no errors and returns the data. */
-export async function ok<T, V>(gateway: Gateway, document: TypedDocumentNode<T, V>, variables: V, options?: RequestOptions): Promise<T> {
+export async function ok<T, V>(
+  gateway: Gateway,
+  document: TypedDocumentNode<T, V>,
+  variables: V,
+  options?: RequestOptions,
+): Promise<T> {
   const result = await execute(gateway, document, variables, options);
   if (result.errors?.length || !result.data) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
   return result.data;

@@ -33,7 +33,10 @@ function spawnMain(extra: Record<string, string>) {
 export function startMain(extra: Record<string, string>): Promise<MainProcess> {
   const started = spawnMain(extra);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s: ${started.stdout()} ${started.stderr()}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no start within 60 s: ${started.stdout()} ${started.stderr()}`)),
+      60_000,
+    );
     started.child.stdout.on('data', () => {
       const match = /"url":"([^"]+)"/.exec(started.stdout());
       if (!match) return;
@@ -54,7 +57,10 @@ export async function runToExit(extra: Record<string, string>): Promise<{ code: 
 export async function waitForReady(url: string): Promise<number> {
   const ready = url.replace('/graphql', '/ready');
   for (let attempt = 0; attempt < 100; attempt++) {
-    const status = await fetch(ready).then((response) => response.status, () => 0);
+    const status = await fetch(ready).then(
+      (response) => response.status,
+      () => 0,
+    );
     if (status === 200) return status;
     await new Promise((done) => setTimeout(done, 100));
   }
