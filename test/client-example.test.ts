@@ -1,22 +1,21 @@
 // The README's frontend example (client/dashboard-pages.ts, graphql-request with the typed
 // documents codegen writes to client/generated/) against the gateway on a real port.
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardPages } from '../client/dashboard-pages.js';
 import { createCodes, redeem } from './helpers/fixtures.js';
 import { adminAuth, randomDid, startTestGateway } from './helpers/gateway.js';
+import { type LoopbackServer, serveOnLoopback } from './helpers/loopback-server.js';
 
 describe('the frontend example', () => {
   const gateway = startTestGateway();
-  const server: Server = createServer(gateway);
+  let served: LoopbackServer;
   let endpoint = '';
 
   beforeAll(async () => {
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    const address = server.address();
-    endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+    served = await serveOnLoopback(gateway);
+    endpoint = `${served.origin}/graphql`;
   });
-  afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
+  afterAll(() => served.close());
 
   it('pages through an account’s codes, most used first, with typed results', async () => {
     const account = randomDid();

@@ -1,11 +1,11 @@
 // GraphiQL's page: small, its assets compressed and cached for good; the admin header prefilled
 // only for a generated password and a browser on this machine.
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preferredEncoding } from '../src/server/graphiql-assets.js';
-import type { Gateway } from '../src/server/gateway.js';
 import { adminAuth, startTestGateway } from './helpers/gateway.js';
+import { type LoopbackServer, serveOnLoopback } from './helpers/loopback-server.js';
 
 interface Reply {
   status: number;
@@ -26,30 +26,23 @@ function get(port: number, path: string, headers: Record<string, string> = {}): 
   });
 }
 
-async function listen(gateway: Gateway): Promise<{ server: Server; port: number }> {
-  const server = createServer(gateway);
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : 0 };
-}
-
 const assetPaths = (page: string) =>
   [...page.matchAll(/(?:src|href)="(\/graphiql\/[^"]+)"/g)].map((match) => match[1]!);
 
 describe('GraphiQL', () => {
-  const servers: Server[] = [];
+  const servers: LoopbackServer[] = [];
   let plain = 0;
   let prefilled = 0;
 
   beforeAll(async () => {
-    const first = await listen(startTestGateway());
-    const second = await listen(startTestGateway({ prefillAdminHeader: true }));
-    servers.push(first.server, second.server);
+    const first = await serveOnLoopback(startTestGateway());
+    const second = await serveOnLoopback(startTestGateway({ prefillAdminHeader: true }));
+    servers.push(first, second);
     plain = first.port;
     prefilled = second.port;
   });
   afterAll(async () => {
-    for (const server of servers) await new Promise((closed) => server.close(closed));
+    for (const server of servers) await server.close();
   });
 
   it('is a small page that links its assets, never cached itself', async () => {

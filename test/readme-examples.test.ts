@@ -2,11 +2,11 @@
 // gateway with curl (the others install, start or benchmark), against the gateway on a real port.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, post, randomDid, startTestGateway } from './helpers/gateway.js';
+import { type LoopbackServer, serveOnLoopback } from './helpers/loopback-server.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const blocks = (language: string) =>
@@ -31,15 +31,14 @@ function variablesFor(query: string): Record<string, unknown> {
 
 describe('README examples', () => {
   const gateway = startTestGateway();
-  const server: Server = createServer(gateway);
+  let served: LoopbackServer;
   let base = '';
 
   beforeAll(async () => {
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    served = await serveOnLoopback(gateway);
+    base = served.origin;
   });
-  afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
+  afterAll(() => served.close());
 
   it('has examples of both kinds', () => {
     expect(shellExamples.length).toBeGreaterThanOrEqual(2);

@@ -1,7 +1,8 @@
 // Requests that cannot run as sent are told what to send, with the status' reason phrase.
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, startTestGateway } from './helpers/gateway.js';
+import { type LoopbackServer, serveOnLoopback } from './helpers/loopback-server.js';
 
 interface Reply {
   status: number;
@@ -12,15 +13,14 @@ interface Reply {
 
 describe('hints for requests that cannot run', () => {
   const gateway = startTestGateway();
-  const server: Server = createServer(gateway);
+  let served: LoopbackServer;
   let port = 0;
 
   beforeAll(async () => {
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    const address = server.address();
-    port = typeof address === 'object' && address ? address.port : 0;
+    served = await serveOnLoopback(gateway);
+    port = served.port;
   });
-  afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
+  afterAll(() => served.close());
 
   /** `body` undefined: no body at all (curl -X POST); an array: sent in chunks, with no length. */
   function send(method: string, headers: Record<string, string>, body?: string | string[]): Promise<Reply> {
@@ -103,10 +103,8 @@ describe('hints for requests that cannot run', () => {
   });
 
   it('401 and 429 carry their reason phrases', async () => {
-    const locking = createServer(startTestGateway({ authFailures: { maxFailures: 1, windowMs: 60_000 } }));
-    await new Promise<void>((listening) => locking.listen(0, '127.0.0.1', listening));
-    const address = locking.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const locking = await serveOnLoopback(startTestGateway({ authFailures: { maxFailures: 1, windowMs: 60_000 } }));
+    const base = locking.origin;
     try {
       const wrong = { authorization: `Basic ${Buffer.from('admin:wrong').toString('base64')}` };
       const metrics = await fetch(`${base}/metrics`, { headers: wrong });
@@ -114,7 +112,7 @@ describe('hints for requests that cannot run', () => {
       const locked = await fetch(`${base}/metrics`, { headers: wrong });
       expect([locked.status, locked.statusText]).toEqual([429, 'Too Many Requests']);
     } finally {
-      await new Promise<void>((closed) => locking.close(() => closed()));
+      await locking.close();
     }
   });
 

@@ -6,7 +6,7 @@ import type { AccountInviteCodeRows } from '../resolvers/list-account-invite-cod
 import { declarationOf } from '../schema/sql-declarations.js';
 import { filterSql, guaranteedBy, Parameters, where } from './filter-sql.js';
 import { jsonObject, rowObject, type FieldCompiler, type Row, type RowValue } from './json-object.js';
-import { Compilation, modelOf, objectJson, orderSql } from './object-json.js';
+import { type Compilation, modelOf, objectJson, orderSql } from './object-json.js';
 import { columnOf, sqlTypeOf, tableOf } from './prisma-model.js';
 import { RawJson } from './raw-json.js';
 import { Refusal } from './refusal.js';
