@@ -101,14 +101,7 @@ describe('admin credential checks', () => {
 
   it('wrong METRICS_TOKENs count as failed admin logins too', async () => {
     const gateway = startTestGateway({
-      config: {
-        graphiql: false,
-        introspection: true,
-        jwtSecret: JWT_SECRET,
-        jwtAudience: undefined,
-        serviceHostname: 'localhost',
-        metricsToken: 'scrape-me',
-      },
+      config: { metricsToken: 'scrape-me' },
       authFailures: TWO_FAILURES,
     });
     expect(await login(gateway, { via: 'metrics', authorization: 'Bearer scrape-me' })).toBe('ok');

@@ -195,13 +195,7 @@ describe('auth', () => {
   it('checks aud only when JWT_AUDIENCE is set', async () => {
     const audience = 'did:web:pds.test.example';
     const strict = startTestGateway({
-      config: {
-        graphiql: false,
-        introspection: true,
-        jwtSecret: JWT_SECRET,
-        jwtAudience: audience,
-        serviceHostname: 'localhost',
-      },
+      config: { jwtAudience: audience },
     });
     const right = await accountToken({ sub: account, aud: audience });
     const wrong = await accountToken({ sub: account, aud: 'did:web:elsewhere.example' });
@@ -224,13 +218,7 @@ describe('auth', () => {
 
   it('without JWT_SECRET account tokens are refused', async () => {
     const closed = startTestGateway({
-      config: {
-        graphiql: false,
-        introspection: true,
-        jwtSecret: undefined,
-        jwtAudience: undefined,
-        serviceHostname: 'localhost',
-      },
+      config: { jwtSecret: undefined },
     });
     const authorization = await accountToken({ sub: account });
     const result = await execute(closed, MyInviteCodesDocument, { account }, { authorization });

@@ -7,7 +7,7 @@ import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql.js';
 import { describe, expect, it } from 'vitest';
 import { CreateInviteCodeDocument } from './generated/operations.js';
 import { CSRF_HEADER } from '../src/server/gateway.js';
-import { adminAuth, execute, JWT_SECRET, post, startTestGateway } from './helpers/gateway.js';
+import { adminAuth, execute, post, startTestGateway } from './helpers/gateway.js';
 
 const gateway = startTestGateway();
 
@@ -127,14 +127,7 @@ describe('HTTP endpoints', () => {
     expect(open.headers.get('access-control-allow-credentials')).not.toBe('true');
     expect(open.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
     const strict = startTestGateway({
-      config: {
-        graphiql: false,
-        introspection: true,
-        jwtSecret: JWT_SECRET,
-        jwtAudience: undefined,
-        serviceHostname: 'localhost',
-        corsOrigins: ['https://app.example.com'],
-      },
+      config: { corsOrigins: ['https://app.example.com'] },
     });
     expect((await preflight(strict, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBe(
       'https://app.example.com',
@@ -146,13 +139,7 @@ describe('HTTP endpoints', () => {
 
   it('can switch off introspection and GraphiQL', async () => {
     const closed = startTestGateway({
-      config: {
-        graphiql: false,
-        introspection: false,
-        jwtSecret: JWT_SECRET,
-        jwtAudience: undefined,
-        serviceHostname: 'localhost',
-      },
+      config: { graphiql: false, introspection: false },
     });
     const introspection = await post(closed, { query: '{ __schema { queryType { name } } }' });
     expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);

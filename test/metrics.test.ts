@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdminInviteCodesDocument, RedeemInviteCodeDocument } from './generated/operations.js';
 import { createCodes } from './helpers/fixtures.js';
-import { adminAuth, execute, JWT_SECRET, randomDid, startTestGateway } from './helpers/gateway.js';
+import { adminAuth, execute, randomDid, startTestGateway } from './helpers/gateway.js';
 
 const metricValue = (text: string, series: string) =>
   Number(
@@ -41,14 +41,7 @@ describe('GET /metrics', () => {
 
   it('needs the token when METRICS_TOKEN is set', async () => {
     const gateway = startTestGateway({
-      config: {
-        graphiql: false,
-        introspection: true,
-        jwtSecret: JWT_SECRET,
-        jwtAudience: undefined,
-        serviceHostname: 'localhost',
-        metricsToken: 'scrape-me',
-      },
+      config: { metricsToken: 'scrape-me' },
     });
     expect((await gateway.fetch('http://yoga/metrics')).status).toBe(401);
     expect((await gateway.fetch('http://yoga/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(

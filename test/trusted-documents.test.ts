@@ -4,17 +4,10 @@ import { Kind, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.js';
 import { loadTrustedDocuments } from '../src/server/trusted-documents.js';
-import { adminAuth, JWT_SECRET, startTestGateway } from './helpers/gateway.js';
+import { adminAuth, startTestGateway } from './helpers/gateway.js';
 
 const gateway = startTestGateway({
-  config: {
-    graphiql: false,
-    introspection: false,
-    jwtSecret: JWT_SECRET,
-    jwtAudience: undefined,
-    serviceHostname: 'localhost',
-    trustedDocuments: true,
-  },
+  config: { introspection: false, trustedDocuments: true },
 });
 
 async function send(body: unknown) {

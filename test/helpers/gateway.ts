@@ -19,8 +19,13 @@ export const SERVICE_HOSTNAME = 'pds.test.example';
 const requestStatements = new AsyncLocalStorage<string[]>();
 const recordStatement = (sql: string) => requestStatements.getStore()?.push(sql);
 
+/** Gateway options for a test: `config` holds only what differs from the test configuration. */
+export type TestGatewayOptions = Omit<Partial<GatewayOptions>, 'config'> & {
+  config?: Partial<GatewayOptions['config']>;
+};
+
 /** Connects this test file's PrismaClient (once per worker) and returns a new gateway. */
-export function startTestGateway(overrides: Partial<GatewayOptions> = {}): Gateway {
+export function startTestGateway({ config, ...overrides }: TestGatewayOptions = {}): Gateway {
   try {
     getPrisma();
   } catch {
@@ -33,6 +38,7 @@ export function startTestGateway(overrides: Partial<GatewayOptions> = {}): Gatew
       jwtSecret: JWT_SECRET,
       jwtAudience: undefined,
       serviceHostname: SERVICE_HOSTNAME,
+      ...config,
     },
     adminPassword: ADMIN_PASSWORD,
     logger: createLogger('silent'),
