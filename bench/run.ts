@@ -15,6 +15,7 @@ import { startBaselineServer } from './baseline-server.js';
 import { deepUsageCursor, loadDataset } from './dataset.js';
 import { processCpuMs, startGatewayProcess, treeRssMb, waitForReady, type GatewayProcess } from './gateway-process.js';
 import { measure, median, type LoadResult } from './load.js';
+import { sampleScheduling, schedulingPerRequest, type SchedulingPerRequest } from './scheduling.js';
 import { operations, type Operation } from './operations.js';
 
 const { values: args } = parseArgs({
@@ -47,6 +48,8 @@ const report = (line = '') => {
   console.log(line);
   lines.push(line);
 };
+/** Rows of the scheduling table, printed after the main one. */
+const schedulingRows: string[] = [];
 
 async function openBenchDatabase() {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {}, kind: 'DATABASE_URL' };
@@ -110,6 +113,12 @@ function summarise(results: RoundResult[]): RoundResult {
     p99: median(results.map((result) => result.p99)),
     mean: median(results.map((result) => result.mean)),
     cpuMsPerRequest: median(results.map((result) => result.cpuMsPerRequest)),
+    scheduling: {
+      mainCpuMs: median(results.map((result) => result.scheduling.mainCpuMs)),
+      runQueueWaitMs: median(results.map((result) => result.scheduling.runQueueWaitMs)),
+      preemptionsPerRequest: median(results.map((result) => result.scheduling.preemptionsPerRequest)),
+      machineIdlePercent: median(results.map((result) => result.scheduling.machineIdlePercent)),
+    },
     requests: results.reduce((sum, result) => sum + result.requests, 0),
     failures,
   };
@@ -120,15 +129,20 @@ interface Server {
   pid: number;
 }
 
-type RoundResult = LoadResult & { cpuMsPerRequest: number };
+type RoundResult = LoadResult & { cpuMsPerRequest: number; scheduling: SchedulingPerRequest };
 
 /** A warm-up, then a measured load; with the server's CPU time per request over the latter. */
 async function round(server: Server, body: Operation['body'], connections: number): Promise<RoundResult> {
   const rate = args.rate ? Number(args.rate) : undefined;
   await measure(server.url, auth, body, connections, Number(args.warmup), rate);
   const cpuBefore = await processCpuMs(server.pid);
+  const schedulingBefore = await sampleScheduling(server.pid);
   const result = await measure(server.url, auth, body, connections, seconds, rate);
-  return { ...result, cpuMsPerRequest: ((await processCpuMs(server.pid)) - cpuBefore) / result.requests };
+  return {
+    ...result,
+    scheduling: schedulingPerRequest(schedulingBefore, await sampleScheduling(server.pid), result.requests),
+    cpuMsPerRequest: ((await processCpuMs(server.pid)) - cpuBefore) / result.requests,
+  };
 }
 
 /**
@@ -233,12 +247,23 @@ async function measureOperation(scales: Scale[], name: string): Promise<void> {
           : '';
       const floorColumns = floors.map((floor) => {
         const summary = summarise(floor);
-        return `${summary.requestsPerSecond.toFixed(0)} (${summary.cpuMsPerRequest.toFixed(2)}) | ${(100 * ratio(gateway!, floor, (round) => round.requestsPerSecond)).toFixed(0)}%`;
+        const throughput = (100 * ratio(gateway!, floor, (round) => round.requestsPerSecond)).toFixed(0);
+        const tail = ratio(gateway!, floor, (round) => round.p99).toFixed(2);
+        return `${summary.requestsPerSecond.toFixed(0)} (${summary.cpuMsPerRequest.toFixed(2)}) | ${summary.p99} | ${throughput}% | ${tail}×`;
       });
+      const names = ['gateway', 'baseline', 'tight baseline'];
+      for (const [which, results] of [gateway!, ...floors].entries()) {
+        const { scheduling } = summarise(results);
+        schedulingRows.push(
+          `| ${codesOf(scale.codes)} | ${operationOf(scale).name} | ${connections} | ${names[which]} | ` +
+            `${scheduling.mainCpuMs.toFixed(2)} | ${scheduling.runQueueWaitMs.toFixed(2)} | ` +
+            `${scheduling.preemptionsPerRequest.toFixed(2)} | ${scheduling.machineIdlePercent.toFixed(1)}% |`,
+        );
+      }
       report(
         `| ${codesOf(scale.codes)} | ${operationOf(scale).name}: ${operationOf(scale).description} | ${connections} | ${result.requestsPerSecond.toFixed(0)} | ` +
           `${result.p50} | ${result.p99} | ${result.mean.toFixed(2)} |${growth} ${statements[index]?.toFixed(2) ?? 'n/a'} | ${result.cpuMsPerRequest.toFixed(2)} | ` +
-          `${floorColumns.join(' | ') || ' | | |'} |`,
+          `${floorColumns.join(' | ') || ' | | | | | | |'} |`,
       );
     }
   }
@@ -264,11 +289,20 @@ async function main() {
     const growthHeader = scaleList.length > 1 ? ` latency vs ${codesOf(scaleList[0]!)} codes (p50 / mean) |` : '';
     report(
       `| codes | operation | c | req/s | p50 ms | p99 ms | mean ms |${growthHeader} SQL statements/request | CPU ms/request | ` +
-        'baseline req/s (CPU ms/request) | gateway/baseline | tight baseline req/s (CPU ms/request) | ' +
-        'gateway/tight baseline |',
+        'baseline req/s (CPU ms/request) | baseline p99 ms | gateway/baseline req/s | gateway/baseline p99 | ' +
+        'tight baseline req/s (CPU ms/request) | tight p99 ms | gateway/tight req/s | gateway/tight p99 |',
     );
-    report(`|${'---|'.repeat(scaleList.length > 1 ? 14 : 13)}`);
+    report(`|${'---|'.repeat(scaleList.length > 1 ? 18 : 17)}`);
     for (const { name } of scales[0]!.operations) await measureOperation(scales, name);
+    report();
+    report(
+      "Scheduling (medians per request, from /proc): the main thread's CPU time; the time it was ready to run " +
+        'but waited for a core; how often another task took its core; how idle the machine stayed.',
+    );
+    report();
+    report('| codes | operation | c | server | main thread CPU ms | run-queue wait ms | preemptions | machine idle |');
+    report(`|${'---|'.repeat(8)}`);
+    for (const row of schedulingRows) report(row);
     const [first] = scales;
     if (Number(args.soak) > 0)
       await soak(

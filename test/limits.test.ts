@@ -77,6 +77,10 @@ describe('query limits', () => {
     expect(tooBig.statements).toEqual([]);
     const small = await post(gateway, { query: `query($n: Int) ${nested}`, variables: { n: 5 } });
     expect(small.errors).toBeUndefined();
+    // Costs are remembered per document and variables: the same text with each value again.
+    const again = await post(gateway, { query: `query($n: Int) ${nested}`, variables: { n: 500 } });
+    expect(again.errors?.[0]?.extensions?.code).toBe('QueryTooComplex');
+    expect((await post(gateway, { query: `query($n: Int) ${nested}`, variables: { n: 5 } })).errors).toBeUndefined();
   });
 
   it(

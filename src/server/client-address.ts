@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import proxyAddr from 'proxy-addr';
 
@@ -9,10 +10,20 @@ import proxyAddr from 'proxy-addr';
  * the ones our proxies appended) are never believed.
  */
 export function clientReader(trustProxy: readonly string[]): (serverContext: unknown) => string {
-  const trust = trustProxy.length > 0 ? proxyAddr.compile([...trustProxy]) : () => false;
+  const trusting = trustProxy.length > 0;
+  const trust = trusting ? proxyAddr.compile([...trustProxy]) : () => false;
+  // A kept-alive connection sends many requests with the same answer: parsed once per socket
+  // (and per X-Forwarded-For value, when it is read).
+  const known = new WeakMap<Socket, { forwarded: string | string[] | undefined; group: string }>();
   return (serverContext) => {
     const req = (serverContext as { req?: IncomingMessage }).req;
-    return req?.socket ? clientGroup(proxyAddr(req, trust)) : 'local';
+    if (!req?.socket) return 'local';
+    const forwarded = trusting ? req.headers['x-forwarded-for'] : undefined;
+    const seen = known.get(req.socket);
+    if (seen && seen.forwarded === forwarded) return seen.group;
+    const group = clientGroup(proxyAddr(req, trust));
+    known.set(req.socket, { forwarded, group });
+    return group;
   };
 }
 
