@@ -11,7 +11,8 @@ import { createServer, type Server } from 'node:http';
 import pg from 'pg';
 
 const Q1_SQL = `
-SELECT coalesce(json_agg(json_build_object('node', page.node) ORDER BY page.created_at DESC, page.code DESC), '[]') AS edges
+SELECT coalesce(json_agg(json_build_object('node', page.node) ORDER BY page.created_at DESC, page.code DESC), '[]')
+       AS edges
 FROM (
   SELECT c.created_at, c.code, json_build_object(
     'code', c.code, 'available', c.available_uses, 'disabled', c.disabled, 'forAccount', c.for_account,

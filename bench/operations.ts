@@ -40,7 +40,8 @@ export function operations(deepCursor: string): Operation[] {
       name: 'q2-deep',
       description: 'inviteCodes(first: 50, sort: USAGE), page after a cursor 90% down',
       body: query(
-        `query Q2($after: String) { inviteCodes(first: 50, sort: USAGE, after: $after) { edges { node { ${CODE_FIELDS} } } } }`,
+        `query Q2($after: String) { inviteCodes(first: 50, sort: USAGE, after: $after) {
+          edges { node { ${CODE_FIELDS} } } } }`,
         {
           after: deepCursor,
         },

@@ -241,15 +241,17 @@ async function measureOperation(scales: Scale[], name: string): Promise<void> {
       const [gateway, ...floors] = perScale[index]!;
       const result = summarise(gateway!);
       const first = perScale[0]![0]!;
+      const growthOf = (pick: (round: RoundResult) => number) => `${ratio(gateway!, first, pick).toFixed(2)}×`;
       const growth =
         scales.length > 1
-          ? ` ${index ? `${ratio(gateway!, first, (round) => round.p50).toFixed(2)}× / ${ratio(gateway!, first, (round) => round.mean).toFixed(2)}×` : ''} |`
+          ? ` ${index ? `${growthOf((round) => round.p50)} / ${growthOf((round) => round.mean)}` : ''} |`
           : '';
       const floorColumns = floors.map((floor) => {
         const summary = summarise(floor);
         const throughput = (100 * ratio(gateway!, floor, (round) => round.requestsPerSecond)).toFixed(0);
         const tail = ratio(gateway!, floor, (round) => round.p99).toFixed(2);
-        return `${summary.requestsPerSecond.toFixed(0)} (${summary.cpuMsPerRequest.toFixed(2)}) | ${summary.p99} | ${throughput}% | ${tail}×`;
+        const served = `${summary.requestsPerSecond.toFixed(0)} (${summary.cpuMsPerRequest.toFixed(2)})`;
+        return `${served} | ${summary.p99} | ${throughput}% | ${tail}×`;
       });
       const names = ['gateway', 'baseline', 'tight baseline'];
       for (const [which, results] of [gateway!, ...floors].entries()) {
@@ -260,9 +262,12 @@ async function measureOperation(scales: Scale[], name: string): Promise<void> {
             `${scheduling.preemptionsPerRequest.toFixed(2)} | ${scheduling.machineIdlePercent.toFixed(1)}% |`,
         );
       }
+      const { name, description } = operationOf(scale);
+      const perRequest = `${statements[index]?.toFixed(2) ?? 'n/a'} | ${result.cpuMsPerRequest.toFixed(2)}`;
       report(
-        `| ${codesOf(scale.codes)} | ${operationOf(scale).name}: ${operationOf(scale).description} | ${connections} | ${result.requestsPerSecond.toFixed(0)} | ` +
-          `${result.p50} | ${result.p99} | ${result.mean.toFixed(2)} |${growth} ${statements[index]?.toFixed(2) ?? 'n/a'} | ${result.cpuMsPerRequest.toFixed(2)} | ` +
+        `| ${codesOf(scale.codes)} | ${name}: ${description} | ${connections} | ` +
+          `${result.requestsPerSecond.toFixed(0)} | ` +
+          `${result.p50} | ${result.p99} | ${result.mean.toFixed(2)} |${growth} ${perRequest} | ` +
           `${floorColumns.join(' | ') || ' | | | | | | |'} |`,
       );
     }
@@ -279,16 +284,20 @@ async function main() {
 
     report(`### ${scaleList.map(codesOf).join(' and ')} codes`);
     report();
+    const postgres = `${await serverVersion(database.url)} (${database.kind})`;
     report(
-      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, Postgres ${await serverVersion(database.url)} (${database.kind}).`,
+      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ` +
+        `Node ${process.version}, Postgres ${postgres}.`,
     );
     report(
-      `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`; ${rounds} rounds of ${seconds} s after ${args.warmup} s warm-up, medians.`,
+      `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`; ` +
+        `${rounds} rounds of ${seconds} s after ${args.warmup} s warm-up, medians.`,
     );
     report();
     const growthHeader = scaleList.length > 1 ? ` latency vs ${codesOf(scaleList[0]!)} codes (p50 / mean) |` : '';
     report(
-      `| codes | operation | c | req/s | p50 ms | p99 ms | mean ms |${growthHeader} SQL statements/request | CPU ms/request | ` +
+      `| codes | operation | c | req/s | p50 ms | p99 ms | mean ms |${growthHeader} ` +
+        'SQL statements/request | CPU ms/request | ' +
         'baseline req/s (CPU ms/request) | baseline p99 ms | gateway/baseline req/s | gateway/baseline p99 | ' +
         'tight baseline req/s (CPU ms/request) | tight p99 ms | gateway/tight req/s | gateway/tight p99 |',
     );
@@ -343,10 +352,12 @@ async function soak(gateway: { url: string; pid: number }, q1: Operation, durati
   const average = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   report();
   report(
-    `Soak: q1 at c=64 for ${duration} s: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99} ms, ${result.failures} failures.`,
+    `Soak: q1 at c=64 for ${duration} s: ${result.requestsPerSecond.toFixed(0)} req/s, ` +
+      `p99 ${result.p99} ms, ${result.failures} failures.`,
   );
   report(
-    `Gateway RSS: peak ${Math.max(...samples).toFixed(0)} MB; mean of the first ${minute} s ${average(samples.slice(0, minute)).toFixed(0)} MB, ` +
+    `Gateway RSS: peak ${Math.max(...samples).toFixed(0)} MB; ` +
+      `mean of the first ${minute} s ${average(samples.slice(0, minute)).toFixed(0)} MB, ` +
       `of the last ${minute} s ${average(samples.slice(-minute)).toFixed(0)} MB.`,
   );
 }

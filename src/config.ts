@@ -27,7 +27,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Failed admin logins per client before it is refused (429) for the rest of the window. */
   authFailures: { maxFailures: number; windowMs: number };
-  /** Proxies (addresses, CIDRs, or loopback/linklocal/uniquelocal) whose X-Forwarded-For hops are believed; empty: none. */
+  /**
+   * Proxies (addresses, CIDRs, or loopback/linklocal/uniquelocal) whose X-Forwarded-For hops are
+   * believed; empty: none.
+   */
   trustProxy: string[];
 }
 

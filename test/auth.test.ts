@@ -24,9 +24,11 @@ import {
 const gateway = startTestGateway();
 const now = () => Math.floor(Date.now() / 1000);
 /** A token with exactly these claims (accountToken only makes well-typed ones). */
-const signed = async (claims: Record<string, unknown>) =>
+const signed = async (claims: Record<string, unknown>) => {
   // Ill-typed claims on purpose: the cast lets a test send what JWTPayload forbids.
-  `Bearer ${await new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).sign(new TextEncoder().encode(JWT_SECRET))}`;
+  const token = new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' });
+  return `Bearer ${await token.sign(new TextEncoder().encode(JWT_SECRET))}`;
+};
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('auth', () => {
@@ -66,7 +68,8 @@ describe('auth', () => {
       () => execute(gateway, NodeByIdDocument, { id: Buffer.from(`InviteCode:${code}`).toString('base64') }),
       () =>
         post(gateway, {
-          query: `{ inviteCode(code: "${code}") { code available usedCount remaining disabled uses { usedBy } usesConnection { totalCount } } }`,
+          query: `{ inviteCode(code: "${code}") {
+            code available usedCount remaining disabled uses { usedBy } usesConnection { totalCount } } }`,
         }),
       () => execute(gateway, CreateInviteCodeDocument, { input: { useCount: 1, forAccount: randomDid() } }),
       () => execute(gateway, RedeemInviteCodeDocument, { input: { code: fresh, usedBy: randomDid() } }),

@@ -65,7 +65,7 @@ describe('the embedded Postgres', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  it("gets none of the gateway's secrets in its environment, and serves the gateway a role that is not a superuser", async () => {
+  it("gets none of the gateway's secrets in its environment; the gateway's role is not a superuser", async () => {
     const dataDir = await scratchDir('invitegate-secrets-');
     const secrets = {
       ADMIN_PASSWORD: `admin-${randomBytes(8).toString('hex')}`,
@@ -196,11 +196,14 @@ describe('the embedded Postgres', () => {
       const legacy = new pg.Client({ connectionString: `${superuserUrl}/invitegate` });
       await legacy.connect();
       await legacy.query(
-        `INSERT INTO invite_code (code, available_uses, for_account, created_by) VALUES ('old-code', 1, 'admin', 'admin')`,
+        `INSERT INTO invite_code (code, available_uses, for_account, created_by)
+         VALUES ('old-code', 1, 'admin', 'admin')`,
       );
       // What later migrations may add: an enum, a serial column and a sequence of its own.
       await legacy.query(
-        `CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE counter (id serial PRIMARY KEY, mood mood); CREATE SEQUENCE loose`,
+        `CREATE TYPE mood AS ENUM ('ok');
+         CREATE TABLE counter (id serial PRIMARY KEY, mood mood);
+         CREATE SEQUENCE loose`,
       );
       await legacy.end();
     } finally {

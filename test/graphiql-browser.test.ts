@@ -29,7 +29,8 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
     prefilledServer = createServer(startTestGateway({ prefillAdminHeader: true }));
     await new Promise<void>((listening) => prefilledServer.listen(0, '127.0.0.1', listening));
     const prefilledAddress = prefilledServer.address();
-    prefilledUrl = `http://127.0.0.1:${typeof prefilledAddress === 'object' && prefilledAddress ? prefilledAddress.port : 0}/graphql`;
+    const prefilledPort = typeof prefilledAddress === 'object' && prefilledAddress ? prefilledAddress.port : 0;
+    prefilledUrl = `http://127.0.0.1:${prefilledPort}/graphql`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -16,8 +16,8 @@ const rowsOwnedBy = (accounts: string[]) => getPrisma().inviteCode.count({ where
 const keyRow = (key: string) => getPrisma().idempotencyKey.findUnique({ where: { key } });
 
 async function ageKey(key: string, hours: number): Promise<void> {
-  await getPrisma()
-    .$executeRaw`UPDATE idempotency_key SET created_at = now() - make_interval(hours => ${hours}::int) WHERE key = ${key}`;
+  await getPrisma().$executeRaw`UPDATE idempotency_key SET created_at = now() - make_interval(hours => ${hours}::int)
+                 WHERE key = ${key}`;
 }
 
 describe('a repeated key', () => {
@@ -255,8 +255,8 @@ describe('retention', () => {
       const expiredKey = newKey();
       await ok(gateway, CreateInviteCodeDocument, { input: { useCount: 1, idempotencyKey: expiredKey } });
       await ageKey(expiredKey, 25);
-      await getPrisma()
-        .$executeRaw`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours' AND key <> ${expiredKey}`;
+      await getPrisma().$executeRaw`DELETE FROM idempotency_key
+                     WHERE created_at < now() - interval '24 hours' AND key <> ${expiredKey}`;
       const stale = Array.from({ length: 150 }, (_, i) => ({
         key: `stale-${i}-${randomUUID()}`,
         operation: 'createInviteCodes',

@@ -156,7 +156,8 @@ describe('createInviteCodes', () => {
   it('checks nested arguments of the result before writing anything', async () => {
     const account = randomDid();
     const result = await post(gateway, {
-      query: `mutation { createInviteCodes(input: { useCount: 1, forAccounts: ["${account}"] }) { codes { usesConnection(first: 0) { totalCount } } } }`,
+      query: `mutation { createInviteCodes(input: { useCount: 1, forAccounts: ["${account}"] }) {
+        codes { usesConnection(first: 0) { totalCount } } } }`,
     });
     expect(result.errors?.[0]?.extensions?.code).toBe('InvalidRequest');
     expect(await codesOwnedBy(account)).toBe(0);
@@ -186,8 +187,13 @@ describe('createInviteCodes', () => {
     for (const accounts of [1, 20]) {
       const forAccounts = Array.from({ length: accounts }, randomDid);
       const result = await post(gateway, {
-        query: `mutation($forAccounts: [Did!]) { createInviteCodes(input: { codeCount: 5, useCount: 2, forAccounts: $forAccounts }) {
-          account codes { code uses { usedBy inviteCode { code usedCount } } usesConnection(first: 5) { totalCount } } } }`,
+        query: `mutation($forAccounts: [Did!]) {
+          createInviteCodes(input: { codeCount: 5, useCount: 2, forAccounts: $forAccounts }) {
+            account codes {
+              code uses { usedBy inviteCode { code usedCount } } usesConnection(first: 5) { totalCount }
+            }
+          }
+        }`,
         variables: { forAccounts },
       });
       expect(result.errors).toBeUndefined();

@@ -81,7 +81,8 @@ describe('the pool when connections fail', () => {
   const backends = async (statement?: string) =>
     (
       await admin.query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND ($2::text IS NULL OR (state = 'active' AND query LIKE '%' || $2 || '%'))",
+        `SELECT pid FROM pg_stat_activity
+         WHERE application_name = $1 AND ($2::text IS NULL OR (state = 'active' AND query LIKE '%' || $2 || '%'))`,
         [name, statement ?? null],
       )
     ).rows.map(({ pid }) => pid);

@@ -73,7 +73,13 @@ describe('concurrent redemptions across two gateway processes', () => {
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) {
-      const started = await startMain({ DATABASE_URL: inject('databaseUrl'), ADMIN_PASSWORD });
+      // 60 redemptions queue on one row lock with 10 connections per process: on a loaded machine a
+      // request can wait longer than the default 3 s for a connection, which is not what this tests.
+      const started = await startMain({
+        DATABASE_URL: inject('databaseUrl'),
+        ADMIN_PASSWORD,
+        DB_CONNECT_TIMEOUT_MS: '30000',
+      });
       processes.push(started.child);
       urls.push(started.url);
     }

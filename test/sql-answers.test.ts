@@ -130,7 +130,8 @@ describe('SQL answers', () => {
     for (const sort of SORTS) {
       let after: string | null = null;
       for (let page = 0; page < 10; page++) {
-        const query = `query P($after: String) { inviteCodes(sort: ${sort}, first: 4, after: $after, filter: { forAccount: "${owner}" }) {
+        const query = `query P($after: String) {
+          inviteCodes(sort: ${sort}, first: 4, after: $after, filter: { forAccount: "${owner}" }) {
           __typename totalCount ${PAGE_INFO} edges { __typename cursor node { ${CODE} } } } }`;
         const body = await expectSame({ query, variables: { after } }, { sql: true });
         const listing = (body.data as { inviteCodes: { pageInfo: { hasNextPage: boolean; endCursor: string } } })
@@ -146,7 +147,10 @@ describe('SQL answers', () => {
     const query = `query Q($filter: InviteCodeFilter) {
       list: inviteCodes(first: 50, sort: USAGE, filter: $filter) {
         n: totalCount
-        edges { node { ...Details c: code ... on InviteCode { uses { when: usedAt } } ... { uses { usedBy } } } at: cursor }
+        edges {
+          node { ...Details c: code ... on InviteCode { uses { when: usedAt } } ... { uses { usedBy } } }
+          at: cursor
+        }
         edges { node { code } }
         ...Info
       } }
@@ -164,7 +168,8 @@ describe('SQL answers', () => {
   });
 
   it('answers accountInviteCodes for the owner and the admin', async () => {
-    const query = `query($account: Did!, $includeUsed: Boolean) { accountInviteCodes(account: $account, includeUsed: $includeUsed) { ${CODE} } }`;
+    const query = `query($account: Did!, $includeUsed: Boolean) {
+      accountInviteCodes(account: $account, includeUsed: $includeUsed) { ${CODE} } }`;
     for (const includeUsed of [true, false, null]) {
       await expectSame({ query, variables: { account: owner, includeUsed } }, { sql: true });
       await expectSame(
@@ -196,32 +201,39 @@ describe('SQL answers', () => {
     const fallbacks: [Request, string | undefined][] = [
       [
         {
-          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code usesConnection(first: 1) { totalCount } } } } }`,
+          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) {
+            edges { node { code usesConnection(first: 1) { totalCount } } } } }`,
         },
         undefined,
       ],
       [
         {
-          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code uses { inviteCode { code } } } } } }`,
+          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) {
+            edges { node { code uses { inviteCode { code } } } } } }`,
         },
         undefined,
       ],
       [
         {
-          query: `query($all: Boolean!) { inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { code @include(if: $all) } } } }`,
+          query: `query($all: Boolean!) { inviteCodes(first: 3, filter: { forAccount: "${owner}" }) {
+            edges { node { code @include(if: $all) } } } }`,
           variables: { all: true },
         },
         undefined,
       ],
       [
         {
-          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) { edges { node { ... on Node { id } } } } }`,
+          query: `{ inviteCodes(first: 3, filter: { forAccount: "${owner}" }) {
+            edges { node { ... on Node { id } } } } }`,
         },
         undefined,
       ],
       [
         {
-          query: `{ a: inviteCodes(first: 1, filter: { forAccount: "${owner}" }) { totalCount } b: inviteCodes(first: 1, filter: { forAccount: "${other}" }) { edges { cursor } } }`,
+          query: `{
+            a: inviteCodes(first: 1, filter: { forAccount: "${owner}" }) { totalCount }
+            b: inviteCodes(first: 1, filter: { forAccount: "${other}" }) { edges { cursor } }
+          }`,
         },
         undefined,
       ],

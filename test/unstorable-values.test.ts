@@ -186,15 +186,14 @@ describe('values Postgres cannot hold', () => {
       fc
         .tuple(fc.constantFrom('createdAfter', 'createdBefore'), datetime)
         .map(([field, value]) => [LISTING, { filter: { forAccount: owner, [field]: value } }] as const),
-      fc
-        .tuple(fc.constantFrom('createdAfter', 'createdBefore'), datetime)
-        .map(
-          ([field, value]) =>
-            [
-              `{ inviteCodes(filter: { forAccount: "${owner}", ${field}: ${JSON.stringify(value)} }) { totalCount edges { node { code } } } }`,
-              {},
-            ] as const,
-        ),
+      fc.tuple(fc.constantFrom('createdAfter', 'createdBefore'), datetime).map(
+        ([field, value]) =>
+          [
+            `{ inviteCodes(filter: { forAccount: "${owner}", ${field}: ${JSON.stringify(value)} }) {
+                totalCount edges { node { code } } } }`,
+            {},
+          ] as const,
+      ),
       usesCursor.map((after) => [USES, { code, after }] as const),
       usesCursor.map((before) => [USES, { code, before, last: 2 }] as const),
       usesCursor.map((after) => [NESTED_USES, { owner, after }] as const),

@@ -54,7 +54,8 @@ export function basicFailureReason(authorization: string): string {
   const credentials = authorization.trim().split(/\s+/, 2)[1] ?? '';
   return BASE64.test(credentials)
     ? 'wrong admin credentials'
-    : 'Basic credentials must be the base64 of "admin:<password>", e.g. Basic $(printf \'admin:%s\' "$ADMIN_PASSWORD" | base64)';
+    : 'Basic credentials must be the base64 of "admin:<password>", ' +
+        'e.g. Basic $(printf \'admin:%s\' "$ADMIN_PASSWORD" | base64)';
 }
 
 function readBasic(credentials: string, adminPassword: string): Caller {

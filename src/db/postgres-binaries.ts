@@ -38,7 +38,8 @@ export async function findPostgresBinaries(
     return binariesIn(copy);
   }
   throw new Error(
-    `the system user "${user.name}" that runs the embedded Postgres can run neither ${packaged} nor its copy in ${copy}: ` +
+    `the system user "${user.name}" that runs the embedded Postgres can run neither ${packaged} ` +
+      `nor its copy in ${copy}: ` +
       'run as a user other than root, or set DATABASE_URL to a Postgres of your own',
   );
 }

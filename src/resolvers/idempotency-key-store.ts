@@ -23,7 +23,8 @@ export async function claimIdempotencyKey(tx: Tx, { key, operation, inputHash }:
     INSERT INTO idempotency_key (key, operation, input_hash, codes, created_at)
     VALUES (${key}, ${operation}, ${inputHash}, '{}', now())
     ON CONFLICT (key) DO UPDATE
-      SET operation = excluded.operation, input_hash = excluded.input_hash, codes = excluded.codes, created_at = excluded.created_at
+      SET operation = excluded.operation, input_hash = excluded.input_hash, codes = excluded.codes,
+          created_at = excluded.created_at
       WHERE idempotency_key.created_at < now() - make_interval(hours => ${KEY_LIFETIME_HOURS}::int)
     RETURNING key`;
   return claimed.length > 0;

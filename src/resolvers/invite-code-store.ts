@@ -29,7 +29,9 @@ export async function isInvited(tx: Tx, did: string): Promise<boolean> {
 /** Records a use and keeps the code's maintained use count in step with it: one statement. */
 export async function insertInviteCodeUse(tx: Tx, code: string, usedBy: string, usedAt: Date): Promise<void> {
   await tx.$executeRaw`
-    WITH used AS (INSERT INTO invite_code_use (code, used_by, used_at) VALUES (${code}, ${usedBy}, ${usedAt}) RETURNING code)
+    WITH used AS (
+      INSERT INTO invite_code_use (code, used_by, used_at) VALUES (${code}, ${usedBy}, ${usedAt}) RETURNING code
+    )
     UPDATE invite_code SET used_count = used_count + 1 WHERE code IN (SELECT code FROM used)`;
 }
 

@@ -55,7 +55,8 @@ export function useRequestHints(graphqlEndpoint: string, csrfHeader: string): Pl
           refusal(
             403,
             ErrorCode.Forbidden,
-            `A GET needs the header "${csrfHeader}: 1" (CSRF protection); or POST JSON with "Content-Type: application/json"`,
+            `A GET needs the header "${csrfHeader}: 1" (CSRF protection); ` +
+              'or POST JSON with "Content-Type: application/json"',
           ),
         );
       }

@@ -47,10 +47,12 @@ export function filterSql(
   ensureDeclared(filter, conditions);
   return ensureInviteCodeFilter(filter, conditions).map(([condition, value]) => {
     if ('field' in condition) {
-      return `${alias}.${columnOf(model, condition.field)} ${OPERATORS[condition.op]} ${parameters.add(value, sqlTypeOf(model, condition.field))}`;
+      const parameter = parameters.add(value, sqlTypeOf(model, condition.field));
+      return `${alias}.${columnOf(model, condition.field)} ${OPERATORS[condition.op]} ${parameter}`;
     }
     const [left, op, right] = condition.compare;
-    return `${alias}.${columnOf(model, left)} ${OPERATORS[value ? op : NEGATED[op]]} ${alias}.${columnOf(model, right)}`;
+    const operator = OPERATORS[value ? op : NEGATED[op]];
+    return `${alias}.${columnOf(model, left)} ${operator} ${alias}.${columnOf(model, right)}`;
   });
 }
 

@@ -54,7 +54,8 @@ function cursorSql(model: string, { key }: InviteCodeOrder): string {
 function keysetSql(model: string, order: InviteCodeOrder, after: CursorPosition, parameters: Parameters): string {
   const key = parameters.add(after.key, sqlTypeOf(model, order.key));
   const code = parameters.add(after.code, sqlTypeOf(model, TIE_BREAKER));
-  return `(${ROW}.${columnOf(model, order.key)}, ${ROW}.${columnOf(model, TIE_BREAKER)}) ${order.direction === 'desc' ? '<' : '>'} (${key}, ${code})`;
+  const columns = `${ROW}.${columnOf(model, order.key)}, ${ROW}.${columnOf(model, TIE_BREAKER)}`;
+  return `(${columns}) ${order.direction === 'desc' ? '<' : '>'} (${key}, ${code})`;
 }
 
 /**
@@ -135,7 +136,9 @@ export function connectionStatement(
   if (readCursors) columns.push(`array_agg(${cursor} ORDER BY ${orderBy})${inPage} AS cursors`);
   if (countRows) columns.push('count(*) AS row_count');
   const numbered = countRows ? `, row_number() OVER (ORDER BY ${orderBy})` : '';
-  const rows = `SELECT ${ROW}.*${numbered} FROM ${table} ${ROW} ${where(pageConditions)} ORDER BY ${orderBy} LIMIT ${countRows ? `${first} + 1` : first}`;
+  const limit = countRows ? `${first} + 1` : first;
+  const rows =
+    `SELECT ${ROW}.*${numbered} FROM ${table} ${ROW} ${where(pageConditions)} ` + `ORDER BY ${orderBy} LIMIT ${limit}`;
   return { text: `SELECT ${columns.join(', ')} FROM (${rows}) ${ROW}`, values: parameters.values, toValue };
 }
 
@@ -154,6 +157,8 @@ export function listStatement(
   const parameters = new Parameters();
   const filter = filterSql(model, ROW, rows.filter, conditions, parameters);
   const order = orderSql(model, rows.orderBy, ROW);
-  const text = `SELECT coalesce(json_agg(${json} ORDER BY ${order}), '[]'::json) AS data FROM ${tableOf(model)} ${ROW} ${where(filter)}`;
+  const text =
+    `SELECT coalesce(json_agg(${json} ORDER BY ${order}), '[]'::json) AS data ` +
+    `FROM ${tableOf(model)} ${ROW} ${where(filter)}`;
   return { text, values: parameters.values, toValue: (row) => new RawJson(row.data as string) };
 }

@@ -155,5 +155,6 @@ function relationSql(
     .map(([from, to]) => `${child}.${columnOf(relation.model, from)} = ${alias}.${columnOf(model, to)}`)
     .join(' AND ');
   const order = orderSql(relation.model, orderBy, child);
-  return `coalesce((SELECT json_agg(${json} ORDER BY ${order}) FROM ${tableOf(relation.model)} ${child} WHERE ${join}), '[]'::json)`;
+  const rows = `FROM ${tableOf(relation.model)} ${child} WHERE ${join}`;
+  return `coalesce((SELECT json_agg(${json} ORDER BY ${order}) ${rows}), '[]'::json)`;
 }
