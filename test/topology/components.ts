@@ -146,7 +146,7 @@ export interface Balancer extends Running {
 export async function startHaproxy(gatewayPorts: number[]): Promise<Balancer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, LB_PORT: String(port) };
-  gatewayPorts.forEach((gatewayPort, i) => (env[`GATEWAY_${i + 1}_PORT`] = String(gatewayPort)));
+  for (const [i, gatewayPort] of gatewayPorts.entries()) env[`GATEWAY_${i + 1}_PORT`] = String(gatewayPort);
   const running = run(daemon('haproxy'), ['-db', '-f', join(DEPLOY, 'haproxy.cfg')], { env });
   const origin = `http://127.0.0.1:${port}`;
   await waitFor('HAProxy', async () => {
