@@ -20,10 +20,11 @@ SELECT EXISTS (SELECT FROM counted) AS counted,
   (SELECT ceil(extract(epoch FROM ends_at - now()) * 1000)::int FROM auth_failure_window WHERE slot = $1)
     AS retry_after_ms`;
 
-// A check that passed is refused while the window is full. FOR SHARE waits for failures being
-// counted on the row and reads them, so it is ordered with them; passes never wait on each other.
+// A check that passed is refused while the window is full. A plain read: it sees the failures
+// committed before it began, so it is ordered before any still being counted, and a pass is
+// answered only when fewer than maxFailures came before it (as in memory). Passes never wait.
 const READ_LOCK = `SELECT ceil(extract(epoch FROM ends_at - now()) * 1000)::int AS retry_after_ms
-  FROM auth_failure_window WHERE slot = $1 AND failures >= $2::int AND ends_at > now() FOR SHARE`;
+  FROM auth_failure_window WHERE slot = $1 AND failures >= $2::int AND ends_at > now()`;
 
 /**
  * The failure limit in Postgres, shared by every instance on the database (ADMIN_AUTH_STORE=
