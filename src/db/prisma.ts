@@ -111,10 +111,20 @@ export async function queryRow(text: string, values: unknown[]): Promise<Record<
     return rows[0] ?? {};
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR });
-    throw error;
+    throw withPoolerHint(error);
   } finally {
     span.end();
   }
+}
+
+// duplicate_prepared_statement, invalid_sql_statement_name: a named statement met a server
+// connection that another client prepared, or that never saw it (a transaction pooler).
+const POOLER_CODES = new Set(['42P05', '26000']);
+
+function withPoolerHint(error: unknown): unknown {
+  if (!(error instanceof Error) || !POOLER_CODES.has((error as Error & { code?: string }).code ?? '')) return error;
+  error.message += ' (behind a transaction pooler such as PgBouncer, set DB_PREPARED_STATEMENTS=false)';
+  return error;
 }
 
 /**
