@@ -3,13 +3,14 @@
 // balancer, and the guesser gets the limit, not twice the limit.
 import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { AttemptOutcome, FailureLimiter } from '../src/auth/failure-limiter.js';
 import { FAILURE_SLOTS, failureSlot } from '../src/auth/failure-slot.js';
 import { PostgresFailureLimiter } from '../src/auth/postgres-failure-limiter.js';
 import { RedisFailureLimiter } from '../src/auth/redis-failure-limiter.js';
 import { getPrisma, queryRow } from '../src/db/prisma.js';
 import { ADMIN_PASSWORD, adminAuth, startTestGateway } from './helpers/gateway.js';
+import { type MainProcess, runToExit, startMain } from './helpers/main-process.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisClients: Redis[] = [];
@@ -153,5 +154,50 @@ describe('the Postgres store', () => {
     expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
     const response = await gateways[1]!.fetch('http://yoga/metrics', { headers: { authorization: adminAuth } });
     expect(response.status).toBe(429);
+  });
+});
+
+describe('gateway processes with REDIS_URL', () => {
+  const mains: MainProcess[] = [];
+  afterAll(async () => {
+    for (const main of mains) {
+      main.child.kill('SIGTERM');
+      await main.exited;
+    }
+  });
+
+  it.skipIf(!haveRedis)('share the limit: two processes lock a guesser out after the limit in total', async () => {
+    const env = {
+      DATABASE_URL: inject('databaseUrl'),
+      ADMIN_PASSWORD,
+      REDIS_URL,
+      ADMIN_AUTH_MAX_FAILURES: '3',
+      // A client of its own (X-Forwarded-For from loopback), so no other test shares its window.
+      TRUST_PROXY: 'loopback',
+    };
+    mains.push(...(await Promise.all([startMain(env), startMain(env)])));
+    const client = `198.18.${randomInt(256)}.${randomInt(256)}`;
+    const login = async (i: number, password: string) => {
+      const response = await fetch(mains[i % 2]!.url.replace('/graphql', '/metrics'), {
+        headers: {
+          authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`,
+          'x-forwarded-for': client,
+        },
+      });
+      return response.status;
+    };
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push(await login(i, 'guess'));
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect(await login(0, ADMIN_PASSWORD)).toBe(429);
+  });
+
+  it('refuse to start when Redis cannot be reached', async () => {
+    const { code, stderr } = await runToExit({
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/REDIS_URL: could not connect/);
   });
 });

@@ -6,7 +6,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { applyPendingMigrations } from '../db/migrate-in-child.js';
 import { connectPrisma, disconnectPrisma } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
-import { openFailureStore, type FailureStore } from './failure-store.js';
+import { openFailureStore, type FailureLimit } from './failure-store.js';
 import { createGateway } from './gateway.js';
 import { otlpProcessor, startTracing, type Tracing } from './tracing.js';
 
@@ -22,8 +22,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     log: (line) => logger.debug({ component: 'postgres' }, line.trim()),
     exclusive: true,
   });
+  const failures = await openFailureStore(config).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
+  });
   const tracing = config.otlpEndpoint ? startTracing(otlpProcessor(config.otlpEndpoint)) : undefined;
-  const failures = openFailureStore(config);
   const server = await serve(config, logger, database, tracing, failures).catch(async (error: unknown) => {
     await failures.close();
     await disconnectPrisma();
@@ -55,7 +58,7 @@ async function serve(
   logger: Logger,
   database: Database,
   tracing: Tracing | undefined,
-  failures: FailureStore,
+  failures: FailureLimit,
 ): Promise<Server> {
   const applied = await applyPendingMigrations(database.url);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
