@@ -9,7 +9,8 @@ import {
   startPgBouncer,
 } from '../test/topology/components.js';
 import { loadDataset, deepUsageCursor } from './dataset.js';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process.js';
+import pg from 'pg';
+import { processCpuMs, startGatewayProcess, type GatewayProcess } from './gateway-process.js';
 import { measure, median, type LoadResult } from './load.js';
 import { operations } from './operations.js';
 
@@ -23,6 +24,8 @@ export interface TopologyOptions {
   adminPassword: string;
   report: (line?: string) => void;
 }
+
+type Measured = LoadResult & { gatewayCpuMs?: number; postgresCpuMs?: number };
 
 interface Instance {
   port: number;
@@ -53,20 +56,52 @@ export async function topologyBench(options: TopologyOptions): Promise<void> {
       await measure(url, auth, q1.body, connections, options.warmup);
       return measure(url, auth, q1.body, connections, seconds);
     };
-    const row = (label: string, results: LoadResult[]) => {
-      const pick = (value: (result: LoadResult) => number) => median(results.map(value));
+    const row = (label: string, results: Measured[]) => {
+      const pick = (value: (result: Measured) => number) => median(results.map(value));
+      const cpu = (value: (result: Measured) => number | undefined) =>
+        results.every((r) => value(r) !== undefined) ? pick((r) => value(r)!).toFixed(2) : '';
       report(
         `| ${label} | ${pick((r) => r.requestsPerSecond).toFixed(0)} | ${pick((r) => r.p50)} | ${pick((r) => r.p99)} | ` +
-          `${pick((r) => r.mean).toFixed(2)} | ${results.reduce((sum, r) => sum + r.failures, 0)} |`,
+          `${pick((r) => r.mean).toFixed(2)} | ${results.reduce((sum, r) => sum + r.failures, 0)} | ` +
+          `${cpu((r) => r.gatewayCpuMs)} | ${cpu((r) => r.postgresCpuMs)} |`,
       );
+    };
+    // CPU time per request of the gateway and of Postgres' backends for this database (one setup
+    // runs at a time): unlike req/s it hardly moves with what else the machine is running.
+    const backendCpuMs = async (pids: Set<number>) => {
+      let total = 0;
+      for (const pid of pids) total += await processCpuMs(pid).catch(() => 0);
+      return total;
+    };
+    const monitor = new pg.Client({ connectionString: database.directUrl });
+    await monitor.connect();
+    stops.unshift(() => monitor.end());
+    const backends = async () => {
+      const { rows } = await monitor.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      return rows.map(({ pid }) => pid);
+    };
+    const withCpu = async (gateway: GatewayProcess): Promise<Measured> => {
+      await measure(gateway.url, auth, q1.body, connections, options.warmup);
+      const pids = new Set(await backends());
+      const before = { gateway: await processCpuMs(gateway.pid), postgres: await backendCpuMs(pids) };
+      const result = await measure(gateway.url, auth, q1.body, connections, seconds);
+      for (const pid of await backends()) pids.add(pid);
+      const perRequest = (ms: number) => (result.requests ? ms / result.requests : 0);
+      return {
+        ...result,
+        gatewayCpuMs: perRequest((await processCpuMs(gateway.pid)) - before.gateway),
+        postgresCpuMs: perRequest((await backendCpuMs(pids)) - before.postgres),
+      };
     };
 
     report(
       `q1 (${q1.description}), ${connections} connections, ${options.codes} codes; ${rounds} rounds of ${seconds} s, medians.`,
     );
     report();
-    report('| Setup | req/s | p50 ms | p99 ms | mean ms | failures |');
-    report('|---|---|---|---|---|---|');
+    report('| Setup | req/s | p50 ms | p99 ms | mean ms | failures | gateway CPU ms/req | Postgres CPU ms/req |');
+    report('|---|---|---|---|---|---|---|---|');
     // One instance, three ways of reaching Postgres; rounds interleaved so that drift hits all alike.
     const single: [string, string, boolean][] = [
       ['1 gateway → Postgres, named prepared statements (default)', database.directUrl, true],
@@ -75,9 +110,9 @@ export async function topologyBench(options: TopologyOptions): Promise<void> {
     ];
     const singles = await Promise.all(single.map(([, url, prepared]) => startGatewayProcess(env(url, prepared))));
     stops.unshift(...singles.map((gateway) => gateway.stop));
-    const singleResults: LoadResult[][] = single.map(() => []);
+    const singleResults: Measured[][] = single.map(() => []);
     for (let round = 0; round < rounds; round++)
-      for (const [index, gateway] of singles.entries()) singleResults[index]!.push(await q1Load(gateway.url));
+      for (const [index, gateway] of singles.entries()) singleResults[index]!.push(await withCpu(gateway));
     for (const [index, [label]] of single.entries()) row(label, singleResults[index]!);
     await Promise.all(singles.map((gateway) => gateway.stop()));
 
@@ -140,7 +175,7 @@ export async function topologyBench(options: TopologyOptions): Promise<void> {
         `worst window's p99 ${Math.max(...windows.map((r) => r.p99))} ms, max ${Math.max(...windows.map((r) => r.max))} ms, ` +
         `${requests} requests | ${median(windows.map((r) => r.requestsPerSecond)).toFixed(0)} | ` +
         `${median(windows.map((r) => r.p50))} | ${Math.max(...windows.map((r) => r.p99))} | ` +
-        `${median(windows.map((r) => r.mean)).toFixed(2)} | ${windows.reduce((sum, r) => sum + r.failures, 0)} |`,
+        `${median(windows.map((r) => r.mean)).toFixed(2)} | ${windows.reduce((sum, r) => sum + r.failures, 0)} | | |`,
     );
   } finally {
     for (const stop of stops) await stop().catch(() => {});
