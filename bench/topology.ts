@@ -68,31 +68,33 @@ export async function topologyBench(options: TopologyOptions): Promise<void> {
     };
     // CPU time per request of the gateway and of Postgres' backends for this database (one setup
     // runs at a time): unlike req/s it hardly moves with what else the machine is running.
-    const backendCpuMs = async (pids: Set<number>) => {
-      let total = 0;
-      for (const pid of pids) total += await processCpuMs(pid).catch(() => 0);
-      return total;
-    };
     const monitor = new pg.Client({ connectionString: database.directUrl });
     await monitor.connect();
     stops.unshift(() => monitor.end());
-    const backends = async () => {
+    // Backends that are gone by the end (another setup's idle connections timing out) count for
+    // neither side; those that started during the measurement count from zero.
+    const backendCpu = async () => {
       const { rows } = await monitor.query<{ pid: number }>(
         'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
       );
-      return rows.map(({ pid }) => pid);
+      const cpu = new Map<number, number>();
+      for (const { pid } of rows) {
+        const ms = await processCpuMs(pid).catch(() => undefined);
+        if (ms !== undefined) cpu.set(pid, ms);
+      }
+      return cpu;
     };
+    const cpuSince = (before: Map<number, number>, after: Map<number, number>) =>
+      [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
     const withCpu = async (gateway: GatewayProcess): Promise<Measured> => {
       await measure(gateway.url, auth, q1.body, connections, options.warmup);
-      const pids = new Set(await backends());
-      const before = { gateway: await processCpuMs(gateway.pid), postgres: await backendCpuMs(pids) };
+      const before = { gateway: await processCpuMs(gateway.pid), postgres: await backendCpu() };
       const result = await measure(gateway.url, auth, q1.body, connections, seconds);
-      for (const pid of await backends()) pids.add(pid);
       const perRequest = (ms: number) => (result.requests ? ms / result.requests : 0);
       return {
         ...result,
         gatewayCpuMs: perRequest((await processCpuMs(gateway.pid)) - before.gateway),
-        postgresCpuMs: perRequest((await backendCpuMs(pids)) - before.postgres),
+        postgresCpuMs: perRequest(cpuSince(before.postgres, await backendCpu())),
       };
     };
 
