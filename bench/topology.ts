@@ -61,7 +61,8 @@ export async function topologyBench(options: TopologyOptions): Promise<void> {
       const cpu = (value: (result: Measured) => number | undefined) =>
         results.every((r) => value(r) !== undefined) ? pick((r) => value(r)!).toFixed(2) : '';
       report(
-        `| ${label} | ${pick((r) => r.requestsPerSecond).toFixed(0)} | ${pick((r) => r.p50)} | ${pick((r) => r.p99)} | ` +
+        `| ${label} | ${pick((r) => r.requestsPerSecond).toFixed(0)} | ` +
+          `${pick((r) => r.p50)} | ${pick((r) => r.p99)} | ` +
           `${pick((r) => r.mean).toFixed(2)} | ${results.reduce((sum, r) => sum + r.failures, 0)} | ` +
           `${cpu((r) => r.gatewayCpuMs)} | ${cpu((r) => r.postgresCpuMs)} |`,
       );
@@ -99,7 +100,8 @@ export async function topologyBench(options: TopologyOptions): Promise<void> {
     };
 
     report(
-      `q1 (${q1.description}), ${connections} connections, ${options.codes} codes; ${rounds} rounds of ${seconds} s, medians.`,
+      `q1 (${q1.description}), ${connections} connections, ${options.codes} codes; ` +
+        `${rounds} rounds of ${seconds} s, medians.`,
     );
     report();
     report('| Setup | req/s | p50 ms | p99 ms | mean ms | failures | gateway CPU ms/req | Postgres CPU ms/req |');
@@ -174,7 +176,8 @@ export async function topologyBench(options: TopologyOptions): Promise<void> {
     const requests = windows.reduce((sum, r) => sum + r.requests, 0);
     report(
       `| HAProxy → 3 gateways, rolling restart (${restartSeconds.toFixed(0)} s, ${windows.length} windows of 2 s): ` +
-        `worst window's p99 ${Math.max(...windows.map((r) => r.p99))} ms, max ${Math.max(...windows.map((r) => r.max))} ms, ` +
+        `worst window's p99 ${Math.max(...windows.map((r) => r.p99))} ms, ` +
+        `max ${Math.max(...windows.map((r) => r.max))} ms, ` +
         `${requests} requests | ${median(windows.map((r) => r.requestsPerSecond)).toFixed(0)} | ` +
         `${median(windows.map((r) => r.p50))} | ${Math.max(...windows.map((r) => r.p99))} | ` +
         `${median(windows.map((r) => r.mean)).toFixed(2)} | ${windows.reduce((sum, r) => sum + r.failures, 0)} | | |`,

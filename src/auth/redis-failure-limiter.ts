@@ -11,7 +11,8 @@ if ARGV[3] == '1' and redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE'
 return {1, 0}`;
 
 /**
- * The failure limit in Redis, shared by every instance (REDIS_URL): one script call per check; keys expire with their window, at most FAILURE_SLOTS of them.
+ * The failure limit in Redis, shared by every instance (REDIS_URL): one script call per check;
+ * keys expire with their window, at most FAILURE_SLOTS of them.
  */
 export class RedisFailureLimiter implements FailureLimiter {
   constructor(
