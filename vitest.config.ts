@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // npm run test:topology (test/topology/vitest.config.ts): slow, and needs PgBouncer and HAProxy.
+    exclude: [...configDefaults.exclude, 'test/topology/**'],
     globalSetup: ['test/setup/database.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

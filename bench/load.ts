@@ -5,6 +5,7 @@ export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  max: number;
   /** Mean latency in ms: autocannon's percentiles are whole milliseconds, the mean is finer. */
   mean: number;
   requests: number;
@@ -40,6 +41,7 @@ export async function measure(
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    max: result.latency.max,
     mean: result.latency.average,
     requests: result.requests.total,
     failures: result.non2xx + result.errors + result.timeouts,

@@ -1,5 +1,6 @@
 // npm run bench -- [--scale 10000[,1000000]] [--seconds 10] [--rounds 3] [--connections 16,64]
 //                  [--only q1,q3] [--soak 300] [--startup] [--write] [--profile DIR] [--rate 400]
+//                  [--topology]
 // Measures the production gateway (compiled, NODE_ENV=production) against a Postgres with a
 // deterministic dataset; q1 also against hand-written SQL baselines, in the same run. Several
 // scales are measured side by side (a database and a gateway each, rounds interleaved), so that
@@ -17,6 +18,7 @@ import { processCpuMs, startGatewayProcess, treeRssMb, waitForReady, type Gatewa
 import { measure, median, type LoadResult } from './load.js';
 import { sampleScheduling, schedulingPerRequest, type SchedulingPerRequest } from './scheduling.js';
 import { operations, type Operation } from './operations.js';
+import { topologyBench } from './topology.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,6 +36,9 @@ const { values: args } = parseArgs({
     // Caps the load at this many requests per second (all connections together): CPU time per
     // request is then measured on a machine that is not saturated.
     rate: { type: 'string' },
+    // q1 through PgBouncer and HAProxy with 1-3 instances, and during a rolling restart (bench/topology.ts),
+    // on the Postgres at TOPOLOGY_POSTGRES_URL (default: the machine's), instead of the scenarios above.
+    topology: { type: 'boolean', default: false },
   },
 });
 const scaleList = args.scale.split(',').map(Number);
@@ -111,6 +116,7 @@ function summarise(results: RoundResult[]): RoundResult {
     requestsPerSecond: median(results.map((result) => result.requestsPerSecond)),
     p50: median(results.map((result) => result.p50)),
     p99: median(results.map((result) => result.p99)),
+    max: Math.max(...results.map((result) => result.max)),
     mean: median(results.map((result) => result.mean)),
     cpuMsPerRequest: median(results.map((result) => result.cpuMsPerRequest)),
     scheduling: {
@@ -274,7 +280,35 @@ async function measureOperation(scales: Scale[], name: string): Promise<void> {
   }
 }
 
+async function topologyMain() {
+  if (spawnSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  const serverUrl = process.env.TOPOLOGY_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  report('### Topology: PgBouncer (transaction mode), HAProxy, several gateways');
+  report();
+  report(
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
+      `Postgres ${await serverVersion(serverUrl)} (TOPOLOGY_POSTGRES_URL), PgBouncer and HAProxy from deploy/.`,
+  );
+  report(`Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`.`);
+  report();
+  await topologyBench({
+    serverUrl,
+    codes: scaleList[0]!,
+    seconds,
+    warmup: Number(args.warmup),
+    rounds,
+    connections: connectionCounts[0]!,
+    adminPassword: ADMIN_PASSWORD,
+    report,
+  });
+  if (args.write) {
+    await writeFile('bench/results-topology.md', `${lines.join('\n')}\n`);
+    console.log('wrote bench/results-topology.md');
+  }
+}
+
 async function main() {
+  if (args.topology) return topologyMain();
   const database = await openBenchDatabase();
   const scales: Scale[] = [];
   try {

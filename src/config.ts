@@ -22,17 +22,28 @@ export interface Config {
   logLevel: string;
   production: boolean;
   limits: QueryLimits;
-  database: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+  database: {
+    poolSize: number;
+    statementTimeoutMs: number;
+    connectTimeoutMs: number;
+    /** Name the fast path's statements (prepared once per connection); off behind a transaction pooler. */
+    preparedStatements: boolean;
+  };
   /** How long SIGTERM waits for requests in flight. */
   shutdownTimeoutMs: number;
   /** Failed admin logins per client before it is refused (429) for the rest of the window. */
-  authFailures: { maxFailures: number; windowMs: number };
+  authFailures: { maxFailures: number; windowMs: number; store: FailureStore };
+  /** Redis for state shared by instances (the admin login limit); unset: none. */
+  redisUrl: string | undefined;
   /**
    * Proxies (addresses, CIDRs, or loopback/linklocal/uniquelocal) whose X-Forwarded-For hops are
    * believed; empty: none.
    */
   trustProxy: string[];
 }
+
+/** Where failed admin logins are counted: this process, or shared by every instance. */
+export type FailureStore = 'memory' | 'postgres' | 'redis';
 
 /** Bounds on an operation's shape, checked before it runs. */
 export interface QueryLimits {
@@ -90,11 +101,14 @@ export function readConfig(env: Env = process.env): Config {
     authFailures: {
       maxFailures: readInt(env, 'ADMIN_AUTH_MAX_FAILURES', 10, 1, 1_000_000),
       windowMs: readInt(env, 'ADMIN_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000),
+      store: readFailureStore(env),
     },
+    redisUrl: readRedisUrl(env),
     database: {
       poolSize: readInt(env, 'DB_POOL_SIZE', 10, 1, 1000),
       statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
       connectTimeoutMs: readInt(env, 'DB_CONNECT_TIMEOUT_MS', 3_000, 100, 600_000),
+      preparedStatements: readBoolean(env, 'DB_PREPARED_STATEMENTS', true),
     },
     limits: {
       maxDepth: readInt(env, 'MAX_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
@@ -204,6 +218,27 @@ function readDatabaseUrl(env: Env): string | undefined {
     throw new ConfigError('DATABASE_URL', `expected a postgresql:// URL, got "${url.protocol}//..."`);
   }
   return raw;
+}
+
+function readRedisUrl(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'REDIS_URL');
+  if (raw === undefined) return undefined;
+  if (!/^rediss?:\/\/[^\s/]+/.test(raw))
+    throw new ConfigError('REDIS_URL', 'expected a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379)');
+  return raw;
+}
+
+const FAILURE_STORES: FailureStore[] = ['memory', 'postgres', 'redis'];
+
+/** Unset: Redis when REDIS_URL is set, else this process's memory. */
+function readFailureStore(env: Env): FailureStore {
+  const raw = nonEmpty(env, 'ADMIN_AUTH_STORE');
+  if (raw === undefined) return nonEmpty(env, 'REDIS_URL') ? 'redis' : 'memory';
+  if (!FAILURE_STORES.includes(raw as FailureStore))
+    throw new ConfigError('ADMIN_AUTH_STORE', `expected one of ${FAILURE_STORES.join(', ')}, got "${raw}"`);
+  if (raw === 'redis' && !nonEmpty(env, 'REDIS_URL'))
+    throw new ConfigError('ADMIN_AUTH_STORE', '"redis" needs REDIS_URL');
+  return raw as FailureStore;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -24,8 +24,9 @@ describe('configuration', () => {
       logLevel: 'info',
       production: false,
       shutdownTimeoutMs: 10_000,
-      authFailures: { maxFailures: 10, windowMs: 60_000 },
-      database: { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 3_000 },
+      authFailures: { maxFailures: 10, windowMs: 60_000, store: 'memory' },
+      redisUrl: undefined,
+      database: { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 3_000, preparedStatements: true },
       limits: {
         maxDepth: 8,
         maxAliases: 15,
@@ -54,6 +55,9 @@ describe('configuration', () => {
       DB_POOL_SIZE: '4',
       DB_STATEMENT_TIMEOUT_MS: '2000',
       DB_CONNECT_TIMEOUT_MS: '500',
+      DB_PREPARED_STATEMENTS: 'false',
+      REDIS_URL: 'redis://cache:6379',
+      ADMIN_AUTH_STORE: 'postgres',
       SHUTDOWN_TIMEOUT_MS: '2500',
       ADMIN_AUTH_MAX_FAILURES: '5',
       ADMIN_AUTH_WINDOW_MS: '30000',
@@ -87,8 +91,9 @@ describe('configuration', () => {
       logLevel: 'warn',
       production: false,
       shutdownTimeoutMs: 2500,
-      authFailures: { maxFailures: 5, windowMs: 30_000 },
-      database: { poolSize: 4, statementTimeoutMs: 2000, connectTimeoutMs: 500 },
+      authFailures: { maxFailures: 5, windowMs: 30_000, store: 'postgres' },
+      redisUrl: 'redis://cache:6379',
+      database: { poolSize: 4, statementTimeoutMs: 2000, connectTimeoutMs: 500, preparedStatements: false },
       limits: {
         maxDepth: 9,
         maxAliases: 16,
@@ -98,6 +103,17 @@ describe('configuration', () => {
         maxBodyBytes: 2_000_000,
       },
     });
+  });
+
+  it('counts admin login failures in Redis when REDIS_URL is set, unless ADMIN_AUTH_STORE says otherwise', () => {
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).authFailures.store).toBe('redis');
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379', ADMIN_AUTH_STORE: 'memory' }).authFailures.store).toBe(
+      'memory',
+    );
+    expect(() => readConfig({ ADMIN_AUTH_STORE: 'redis' })).toThrow(/"redis" needs REDIS_URL/);
+    expect(() => readConfig({ ADMIN_AUTH_STORE: 'disk' })).toThrow(/memory, postgres, redis/);
+    expect(() => readConfig({ REDIS_URL: '127.0.0.1:6379' })).toThrow(/redis:\/\//);
+    expect(() => readConfig({ DB_PREPARED_STATEMENTS: 'no' })).toThrow(/"true" or "false"/);
   });
 
   it('reads TRUST_PROXY as a list of proxy addresses, CIDRs and range names; unset, none', () => {

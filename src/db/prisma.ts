@@ -10,6 +10,7 @@ let pool: pg.Pool | undefined;
 const tracer = trace.getTracer('invitegate');
 let onStatement: ((sql: string) => void) | undefined;
 let connectionErrors = 0;
+let namePreparedStatements = true;
 
 export interface PrismaOptions {
   /** Connections in the pool. */
@@ -18,6 +19,12 @@ export interface PrismaOptions {
   statementTimeoutMs?: number;
   /** A connection attempt that takes longer fails (ms), so requests fail fast when Postgres is down. */
   connectTimeoutMs?: number;
+  /**
+   * Prepare the hand-written statements once per connection, by name (default true). A
+   * transaction pooler (PgBouncer before 1.21) hands each transaction another server connection,
+   * where the name is unknown or already taken: turn it off there.
+   */
+  preparedStatements?: boolean;
   /** Called with the SQL of every statement; tests use it to count statements per request. */
   onQuery?: (sql: string) => void;
   /**
@@ -46,6 +53,7 @@ export function connectPrisma(connectionString: string, options: PrismaOptions =
   // connected, which it never did in a gateway that served only hand-written statements.
   const adapter = new PrismaPg(pool);
   onStatement = options.onQuery;
+  namePreparedStatements = options.preparedStatements ?? true;
   if (options.onQuery) {
     const onQuery = options.onQuery;
     const logged = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
@@ -78,6 +86,7 @@ const MAX_PREPARED_STATEMENTS = 100;
 const preparedNames = new Map<string, string>();
 
 function preparedName(text: string): string | undefined {
+  if (!namePreparedStatements) return undefined;
   let name = preparedNames.get(text);
   if (name === undefined && preparedNames.size < MAX_PREPARED_STATEMENTS) {
     name = `invitegate_${preparedNames.size}`;
@@ -102,10 +111,20 @@ export async function queryRow(text: string, values: unknown[]): Promise<Record<
     return rows[0] ?? {};
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR });
-    throw error;
+    throw withPoolerHint(error);
   } finally {
     span.end();
   }
+}
+
+// duplicate_prepared_statement, invalid_sql_statement_name: a named statement met a server
+// connection that another client prepared, or that never saw it (a transaction pooler).
+const POOLER_CODES = new Set(['42P05', '26000']);
+
+function withPoolerHint(error: unknown): unknown {
+  if (!(error instanceof Error) || !POOLER_CODES.has((error as Error & { code?: string }).code ?? '')) return error;
+  error.message += ' (behind a transaction pooler such as PgBouncer, set DB_PREPARED_STATEMENTS=false)';
+  return error;
 }
 
 /**

@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import { adminAuthorization } from '../auth/admin-header.js';
 import type { AuthSettings } from '../auth/credentials.js';
+import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { MemoryFailureLimiter } from '../auth/memory-failure-limiter.js';
 import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
 import { ErrorCode } from '../errors.js';
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   generateCode?: CodeGenerator;
   /** Failed admin logins per client before it is refused for the rest of the window. */
   authFailures?: { maxFailures: number; windowMs: number; maxClients?: number };
+  /** Counts failed admin logins instead of an in-memory limiter built from `authFailures` (a shared store). */
+  failureLimiter?: FailureLimiter;
   /** When set, every operation gets an OpenTelemetry span from this provider. */
   tracerProvider?: TracerProvider;
   /** Answer the listing queries with one JSON-building SQL statement (default true); tests compare both ways. */
@@ -94,12 +97,15 @@ export function createGateway({
   logger,
   generateCode,
   authFailures = DEFAULT_AUTH_FAILURES,
+  failureLimiter,
   tracerProvider,
   sqlAnswers = true,
 }: GatewayOptions): Gateway {
-  const limiter = new MemoryFailureLimiter(authFailures.maxFailures, authFailures.windowMs, {
-    maxClients: authFailures.maxClients,
-  });
+  const limiter =
+    failureLimiter ??
+    new MemoryFailureLimiter(authFailures.maxFailures, authFailures.windowMs, {
+      maxClients: authFailures.maxClients,
+    });
   const guard = new CredentialGuard(limiter, clientReader(config.trustProxy ?? []));
   const metrics = new GatewayMetrics(poolStats);
   const auth: AuthSettings = { adminPassword, jwtSecret: config.jwtSecret, jwtAudience: config.jwtAudience };

@@ -6,6 +6,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { applyPendingMigrations } from '../db/migrate-in-child.js';
 import { connectPrisma, disconnectPrisma } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
+import { openFailureStore, type FailureLimit } from './failure-store.js';
 import { createGateway } from './gateway.js';
 import { otlpProcessor, startTracing, type Tracing } from './tracing.js';
 
@@ -21,21 +22,30 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     log: (line) => logger.debug({ component: 'postgres' }, line.trim()),
     exclusive: true,
   });
+  const failures = await openFailureStore(config).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
+  });
   const tracing = config.otlpEndpoint ? startTracing(otlpProcessor(config.otlpEndpoint)) : undefined;
-  const server = await serve(config, logger, database, tracing).catch(async (error: unknown) => {
+  const server = await serve(config, logger, database, tracing, failures).catch(async (error: unknown) => {
+    await failures.close();
     await disconnectPrisma();
     await database.stop();
     await tracing?.shutdown();
     throw error;
   });
   const url = `http://localhost:${portOf(server)}/graphql`;
-  logger.info({ url, database: database.embedded ? 'embedded' : 'DATABASE_URL' }, 'invitegate is serving');
+  logger.info(
+    { url, database: database.embedded ? 'embedded' : 'DATABASE_URL', adminAuthStore: config.authFailures.store },
+    'invitegate is serving',
+  );
 
   return {
     url,
     database,
     stop: async () => {
       await drain(server, config.shutdownTimeoutMs, logger);
+      await failures.close();
       await disconnectPrisma();
       await database.stop();
       await tracing?.shutdown();
@@ -48,6 +58,7 @@ async function serve(
   logger: Logger,
   database: Database,
   tracing: Tracing | undefined,
+  failures: FailureLimit,
 ): Promise<Server> {
   const applied = await applyPendingMigrations(database.url);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
@@ -68,6 +79,7 @@ async function serve(
     prefillAdminHeader: generated,
     logger,
     authFailures: config.authFailures,
+    failureLimiter: failures.limiter,
     tracerProvider: tracing?.provider,
   });
   const server = createServer(gateway);
