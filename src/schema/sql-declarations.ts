@@ -21,6 +21,8 @@ export type FieldDeclaration =
   | { kind: 'globalId'; field: string }
   /** A connection's totalCount: the size of the filtered set. */
   | { kind: 'totalCount' }
+  /** An object of a keyed type (sqlKeyedType) whose key is this row's `field`; null when it equals `nullWhen`. */
+  | { kind: 'keyed'; field: string; nullWhen?: string }
   | ListingDeclaration;
 
 /** A root field answered by one statement: which rows, read from its (coerced) arguments. */
@@ -35,6 +37,15 @@ export const sqlExpression = (fields: readonly string[], sql: (...columns: strin
   declare({ kind: 'expression', fields, sql });
 export const sqlRelation = (orderBy: PrismaOrderBy) => declare({ kind: 'relation', orderBy });
 export const sqlTotalCount = () => declare({ kind: 'totalCount' });
+export const sqlKeyedObject = (field: string, nullWhen?: string) => declare({ kind: 'keyed', field, nullWhen });
+
+/**
+ * An object type with no table of its own (Account): its objects are one value (`key`, a DID),
+ * and its fields declare SQL over that value. The type's `extensions` option.
+ */
+export const sqlKeyedType = (key: string) => ({ sqlKey: key });
+
+export const keyOfType = ({ extensions }: WithExtensions) => extensions.sqlKey as string | undefined;
 
 // getArgumentValues coerces the arguments to the schema's types, which are those of `Args`.
 export const sqlConnection = <Args>(filterType: string, page: (args: Args) => ListingPage) =>
