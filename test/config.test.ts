@@ -27,7 +27,7 @@ describe('configuration', () => {
       authFailures: { maxFailures: 10, windowMs: 60_000 },
       database: { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 3_000 },
       limits: {
-        maxDepth: 8,
+        maxDepth: 10,
         maxAliases: 15,
         maxDirectives: 20,
         maxTokens: 1500,
@@ -60,7 +60,7 @@ describe('configuration', () => {
       TRUST_PROXY: 'loopback',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
       METRICS_TOKEN: 'scrape-me',
-      MAX_DEPTH: '9',
+      MAX_DEPTH: '11',
       MAX_ALIASES: '16',
       MAX_DIRECTIVES: '21',
       MAX_TOKENS: '1600',
@@ -90,7 +90,7 @@ describe('configuration', () => {
       authFailures: { maxFailures: 5, windowMs: 30_000 },
       database: { poolSize: 4, statementTimeoutMs: 2000, connectTimeoutMs: 500 },
       limits: {
-        maxDepth: 9,
+        maxDepth: 11,
         maxAliases: 16,
         maxDirectives: 21,
         maxTokens: 1600,
