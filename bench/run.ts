@@ -12,10 +12,11 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { applyMigrations } from '../src/db/migrations.js';
 import { startBaselineServer } from './baseline-server.js';
-import { deepUsageCursor, loadDataset } from './dataset.js';
+import { deepUsageCursor, loadDataset, loadInviteTree } from './dataset.js';
 import { processCpuMs, startGatewayProcess, treeRssMb, waitForReady, type GatewayProcess } from './gateway-process.js';
 import { measure, median, type LoadResult } from './load.js';
 import { operations, type Operation } from './operations.js';
+import { treeLatencies } from './tree-latency.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -181,6 +182,7 @@ async function prepareScale(serverUrl: string, codes: number, ownDatabase: boole
   await applyMigrations(databaseUrl);
   const loadStart = Date.now();
   await loadDataset(databaseUrl, codes);
+  await loadInviteTree(databaseUrl);
   console.log(`dataset: ${codes} codes ready in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
   const gateway = await startGatewayProcess(
     { DATABASE_URL: databaseUrl, ADMIN_PASSWORD },
@@ -269,6 +271,15 @@ async function main() {
     );
     report(`|${'---|'.repeat(scaleList.length > 1 ? 14 : 13)}`);
     for (const { name } of scales[0]!.operations) await measureOperation(scales, name);
+    if (!args.only || args.only.split(',').includes('tree')) {
+      for (const scale of scales)
+        await treeLatencies(scale.databaseUrl, scale.gateway.url, auth, (url, operation) =>
+          statementsPerRequest(scale.databaseUrl, url, operation, 3),
+        ).then((tableLines) => {
+          report();
+          for (const line of tableLines) report(line);
+        });
+    }
     const [first] = scales;
     if (Number(args.soak) > 0)
       await soak(
