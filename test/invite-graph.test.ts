@@ -5,10 +5,11 @@ import {
   AccountGraphDocument,
   CreateInviteCodeDocument,
   DisableInviteCodesDocument,
+  InviteTreeDocument,
   ListingOwnersDocument,
 } from './generated/operations.js';
 import { createCodes, redeem } from './helpers/fixtures.js';
-import { execute, ok, post, randomDid, startTestGateway } from './helpers/gateway.js';
+import { accountToken, adminAuth, execute, ok, post, randomDid, startTestGateway } from './helpers/gateway.js';
 import { chain, invite } from './helpers/invite-tree.js';
 
 const gateway = startTestGateway();
@@ -139,5 +140,39 @@ describe('the invite graph', () => {
     const adminCodes = await execute(gateway, ListingOwnersDocument, { filter: { forAccount: 'admin' }, first: 1 });
     expect(adminCodes.data!.inviteCodes.edges.map(({ node }) => node.owner)).toEqual([null]);
     expect(adminCodes.statements).toHaveLength(1);
+  });
+
+  it('answers account(did) in one statement, as graphql-js does, for the admin and for the account itself', async () => {
+    const root = randomDid();
+    const [child] = await invite(gateway, root, 3);
+    await invite(gateway, child!, 2);
+    await createCodes(gateway, { forAccount: root, codeCount: 2 });
+    // Every field but invitedBy (graphql-js answers it), with a page and the next.
+    // Of its invitees, the account itself reads only id and did.
+    const answered = (node: string, after?: string) =>
+      `{ account(did: "${root}") { id did inviteeCount descendantCount inviter { did } inviteCodes(includeUsed: false) { code }
+        invitees(first: 2${after ? `, after: "${after}"` : ''}) { totalCount pageInfo { hasNextPage hasPreviousPage
+        startCursor endCursor } edges { cursor node { ${node} } } } } }`;
+    for (const [authorization, node] of [
+      [adminAuth, 'did inviteCodes { code }'],
+      [await accountToken({ sub: root }), 'id did'],
+    ] as const) {
+      const both = async (query: string) => {
+        const fast = await post(gateway, { query }, authorization);
+        expect(fast.errors).toBeUndefined();
+        expect(fast.statements).toHaveLength(1);
+        expect(fast.data).toEqual((await post(pothosOnly, { query }, authorization)).data);
+        return fast.data as { account: { invitees: { pageInfo: { endCursor: string }; edges: unknown[] } } };
+      };
+      const page = await both(answered(node));
+      const next = await both(answered(node, page.account.invitees.pageInfo.endCursor));
+      expect(next.account.invitees.edges).toHaveLength(1);
+      const whole = await execute(gateway, AccountGraphDocument, { did: root, first: 2 }, { authorization });
+      expect(whole.data).toEqual((await execute(pothosOnly, AccountGraphDocument, { did: root, first: 2 })).data);
+    }
+    const tree = await execute(gateway, InviteTreeDocument, { did: root });
+    expect(tree.data).toEqual((await execute(pothosOnly, InviteTreeDocument, { did: root })).data);
+    expect(tree.statements).toHaveLength(1);
+    expect(tree.data!.account.invitees.edges.flatMap(({ node }) => node.invitees.edges)).toHaveLength(2);
   });
 });

@@ -1,32 +1,44 @@
 import type { Db } from '../db/prisma.js';
-import type { InviteCode, InviteCodeUse } from '../generated/prisma/client.js';
+import type { InviteCode, InviteCodeUse, Prisma } from '../generated/prisma/client.js';
 import { ADMIN } from './create-invite-codes.js';
-import type { InviteCodeSelection, InviteCodeUseSelection } from './invite-code-query.js';
+import {
+  inviteCodeWhere,
+  type FilterConditions,
+  type InviteCodeFilter,
+  type InviteCodeSelection,
+  type InviteCodeUseSelection,
+} from './invite-code-query.js';
 import type { InviteePosition } from './invitee-cursor.js';
 
 // Reads of the invite graph for many accounts at once (the GraphQL layer batches the accounts
 // of one nesting level), each one statement. Accounts are DIDs: there is no account table.
 
-export interface AccountCodesOptions {
-  includeUsed: boolean;
-  includeDisabled: boolean;
+export interface AccountCodesArgs {
+  includeUsed?: boolean | null;
+  includeDisabled?: boolean | null;
 }
 
-/** Codes whose forAccount is one of `dids`, oldest first (createdAt, code), by owner. */
+/** An account's codes as InviteCodeFilter values (with its DID as forAccount), so both paths share them. */
+export const accountCodesFilter = ({ includeUsed, includeDisabled }: AccountCodesArgs): InviteCodeFilter => ({
+  disabled: (includeDisabled ?? false) ? null : false,
+  exhausted: (includeUsed ?? true) ? null : false,
+});
+
+/** Oldest first; the code breaks ties. */
+export const ACCOUNT_CODES_ORDER: Prisma.InviteCodeOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { code: 'asc' }];
+
+/** Codes whose forAccount is one of `dids` and that pass `filter`, oldest first, by owner. */
 export async function listCodesOfAccounts(
   db: Db,
   dids: string[],
-  { includeUsed, includeDisabled }: AccountCodesOptions,
+  filter: InviteCodeFilter,
+  conditions: FilterConditions,
   selection: InviteCodeSelection,
 ): Promise<Map<string, InviteCode[]>> {
   const codes = await db.inviteCode.findMany({
     ...withField(selection, 'forAccount'),
-    where: {
-      forAccount: { in: dids },
-      ...(includeDisabled ? {} : { disabled: false }),
-      ...(includeUsed ? {} : { usedCount: { lt: db.inviteCode.fields.available } }),
-    },
-    orderBy: [{ createdAt: 'asc' }, { code: 'asc' }],
+    where: { AND: [{ forAccount: { in: dids } }, inviteCodeWhere(db, filter, conditions)] },
+    orderBy: ACCOUNT_CODES_ORDER,
   });
   return groupBy(codes, ({ forAccount }) => forAccount);
 }
@@ -99,4 +111,20 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 /** The selection, with `field` read too (a `select` lists only what the client asked for). */
 function withField<S extends { select?: object; include?: object }>(selection: S, field: string): S {
   return selection.select ? { ...selection, select: { ...selection.select, [field]: true } } : selection;
+}
+
+/**
+ * listInvitees for one account in SQL (for statements that build a whole response): rows `key`
+ * (the invitee), used_at and used_by after the cursor; aliases that never hide the caller's.
+ */
+export function inviteeRowsSql(
+  owner: string,
+  after: InviteePosition | undefined,
+  parameter: (value: unknown, type: string) => string,
+): string {
+  const rows = `SELECT graph_use.used_by AS key, graph_use.used_at, graph_use.used_by
+    FROM invite_code graph_code JOIN invite_code_use graph_use ON graph_use.code = graph_code.code
+    WHERE graph_code.for_account = ${owner}`;
+  if (!after) return rows;
+  return `${rows} AND (graph_use.used_at, graph_use.used_by) < (${parameter(after.usedAt, 'timestamptz')}, ${parameter(after.usedBy, 'text')})`;
 }

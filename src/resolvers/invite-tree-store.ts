@@ -1,5 +1,6 @@
 import type { Db } from '../db/prisma.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { ADMIN } from './create-invite-codes.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -80,3 +81,8 @@ export const descendantCountSql = (did: string) => `(WITH RECURSIVE graph_tree(d
 export const inviteeCountSql = (did: string) => `(SELECT count(*)::int
   FROM invite_code graph_code JOIN invite_code_use graph_use ON graph_use.code = graph_code.code
   WHERE graph_code.for_account = ${did})`;
+
+/** The inviter of the DID `did` (an SQL expression): the owner of the code it used, unless "admin"; else NULL. */
+export const inviterSql = (did: string) => `SELECT graph_code.for_account
+  FROM invite_code_use graph_use JOIN invite_code graph_code ON graph_code.code = graph_use.code
+  WHERE graph_use.used_by = ${did} AND graph_code.for_account <> '${ADMIN}'`;

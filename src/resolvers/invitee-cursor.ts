@@ -23,3 +23,18 @@ export function parseInviteeCursor(cursor: string): InviteePosition {
   if (!isStorableTime(usedAt)) throw malformed();
   return { usedAt, usedBy: ensureText('after', match[2]!) };
 }
+
+/** formatInviteeCursor in SQL, for the invitee row `r` (used_at, used_by). */
+export const INVITEE_CURSOR_SQL = `rtrim(translate(encode(convert_to(
+  (extract(epoch FROM r.used_at) * 1000)::bigint || '::' || r.used_by, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+
+/** The page of `invitees` that the arguments ask for; throws InvalidRequestError. */
+export function readInviteesPage(
+  { first, after }: { first?: number | null; after?: string | null },
+  defaultSize: number,
+  maxSize: number,
+): { first: number; after?: InviteePosition } {
+  if (first != null && (!Number.isInteger(first) || first < 1 || first > maxSize))
+    throw new InvalidRequestError(`Argument "first" must be an integer from 1 to ${maxSize}, got ${first}`);
+  return { first: first ?? defaultSize, after: after == null || after === '' ? undefined : parseInviteeCursor(after) };
+}

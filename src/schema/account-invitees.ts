@@ -1,13 +1,21 @@
 import { getPrisma } from '../db/prisma.js';
-import { countInvitees, listInvitees } from '../resolvers/account-graph-store.js';
-import { ensureIntInRange } from '../resolvers/checks.js';
-import { formatInviteeCursor, parseInviteeCursor } from '../resolvers/invitee-cursor.js';
+import { countInvitees, inviteeRowsSql, listInvitees } from '../resolvers/account-graph-store.js';
+import { inviteeCountSql } from '../resolvers/invite-tree-store.js';
+import {
+  formatInviteeCursor,
+  INVITEE_CURSOR_SQL,
+  type InviteePosition,
+  readInviteesPage,
+} from '../resolvers/invitee-cursor.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../resolvers/list-invite-codes.js';
 import { Account, selfScopes } from './account.js';
 import { loadBatched } from './batched.js';
 import { builder } from './builder.js';
 import { pageComplexity } from './complexity.js';
-import { sqlFallback } from './sql-declarations.js';
+import { sqlKeyedPage } from './sql-declarations.js';
+
+const readPage = (args: { first?: number | null; after?: string | null }) =>
+  readInviteesPage(args, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
 
 /** What `invitees` resolves to: the page, plus a count that runs only when selected. */
 interface InviteesShape {
@@ -41,11 +49,16 @@ builder.objectField(Account, 'invitees', (t) =>
     },
     authScopes: selfScopes,
     complexity: pageComplexity,
-    extensions: sqlFallback('a connection with arguments'),
+    extensions: sqlKeyedPage({
+      page: readPage,
+      rows: (key, after, parameter) => inviteeRowsSql(key, after as InviteePosition | undefined, parameter),
+      order: 'r.used_at DESC, r.used_by DESC',
+      cursor: INVITEE_CURSOR_SQL,
+      total: inviteeCountSql,
+    }),
     resolve: async ({ did }, args, context, info) => {
-      const first = ensureIntInRange('first', args.first ?? DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-      const after = args.after == null || args.after === '' ? undefined : parseInviteeCursor(args.after);
-      const page = { first, after };
+      const page = readPage(args);
+      const { first, after } = page;
       const rows = (await loadBatched(context, info, page, did, (dids) => listInvitees(getPrisma(), dids, page))) ?? [];
       const edges = rows
         .slice(0, first)

@@ -1,18 +1,33 @@
 import { getPrisma } from '../db/prisma.js';
 import {
+  ACCOUNT_CODES_ORDER,
+  accountCodesFilter,
   countInvitees,
   findInviters,
   findUsesOfInvitees,
   listCodesOfAccounts,
 } from '../resolvers/account-graph-store.js';
 import { ADMIN } from '../resolvers/create-invite-codes.js';
-import { countDescendants, descendantCountSql, inviteeCountSql } from '../resolvers/invite-tree-store.js';
+import { countDescendants, descendantCountSql, inviteeCountSql, inviterSql } from '../resolvers/invite-tree-store.js';
 import { loadBatched } from './batched.js';
 import { builder } from './builder.js';
 import { unboundedList } from './complexity.js';
 import { InviteCode } from './invite-code.js';
 import { InviteCodeUse } from './invite-code-use.js';
-import { nodeId, sqlExpression, sqlFallback, sqlKeyedObject, sqlKeyedType } from './sql-declarations.js';
+import {
+  filterConditionsIn,
+  nodeId,
+  sqlExpression,
+  sqlFallback,
+  sqlKeyedBy,
+  sqlKeyedObject,
+  sqlKeyedRoot,
+  sqlKeyedType,
+  sqlOwnedList,
+} from './sql-declarations.js';
+
+// An account's codes are InviteCodeFilter values (invite-code-listing.ts declares what each key keeps).
+const FILTER_TYPE = 'InviteCodeFilter';
 
 /** An account is a DID seen through the codes it owns and the uses that name it: no table. */
 export interface AccountShape {
@@ -43,12 +58,19 @@ export const Account = builder.node(AccountRef, {
       },
       authScopes: selfScopes,
       complexity: unboundedList,
-      extensions: sqlFallback('a field with arguments'),
+      extensions: sqlOwnedList({
+        model: 'InviteCode',
+        field: 'forAccount',
+        orderBy: ACCOUNT_CODES_ORDER,
+        filterType: FILTER_TYPE,
+        filter: accountCodesFilter,
+      }),
       resolve: async (query, { did }, args, context, info) => {
         const selection = { ...query };
-        const options = { includeUsed: args.includeUsed ?? true, includeDisabled: args.includeDisabled ?? false };
-        const codes = await loadBatched(context, info, options, did, (dids) =>
-          listCodesOfAccounts(getPrisma(), dids, options, selection),
+        const filter = accountCodesFilter(args);
+        const conditions = filterConditionsIn(info.schema, FILTER_TYPE);
+        const codes = await loadBatched(context, info, filter, did, (dids) =>
+          listCodesOfAccounts(getPrisma(), dids, filter, conditions, selection),
         );
         return codes ?? [];
       },
@@ -72,7 +94,7 @@ export const Account = builder.node(AccountRef, {
       nullable: true,
       description: "Owner of the code that invited this DID; null when not invited or the code is admin's.",
       authScopes: selfScopes,
-      extensions: sqlFallback('a to-one relation: Pothos loads it'),
+      extensions: sqlKeyedBy(['did'], inviterSql),
       resolve: async ({ did }, _args, context, info) => {
         const inviter = await loadBatched(context, info, {}, did, (dids) => findInviters(getPrisma(), dids));
         return inviter === undefined ? null : { did: inviter };
@@ -128,6 +150,7 @@ builder.queryField('account', (t) =>
     args: { did: t.arg({ type: 'Did', required: true, description: 'The account DID.' }) },
     skipTypeScopes: true,
     authScopes: (_root, { did }) => ({ admin: true, account: did }),
+    extensions: sqlKeyedRoot(({ did }: { did: string }) => did),
     resolve: (_root, { did }) => ({ did }),
   }),
 );

@@ -1,4 +1,5 @@
 import {
+  getArgumentValues,
   getNamedType,
   isListType,
   isNonNullType,
@@ -9,8 +10,18 @@ import {
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLOutputType,
+  type GraphQLSchema,
 } from 'graphql';
-import { declarationOf, keyOfType, scalarOutputOf, type PrismaOrderBy } from '../schema/sql-declarations.js';
+import {
+  declarationOf,
+  filterConditionsIn,
+  keyOfType,
+  scalarOutputOf,
+  type KeyedPageDeclaration,
+  type OwnedListDeclaration,
+  type PrismaOrderBy,
+} from '../schema/sql-declarations.js';
+import { filterSql, Parameters } from './filter-sql.js';
 import type { Fragments } from './collect-fields.js';
 import { globalIdSql, jsonObject } from './json-object.js';
 import { columnOf, listRelationOf, tableOf } from './prisma-model.js';
@@ -27,8 +38,15 @@ type Field = GraphQLField<unknown, unknown>;
 export class Compilation {
   private aliases = 0;
   readonly obligations: ScopeObligation[] = [];
+  /** The statement's parameters, shared by every field that needs one. */
+  readonly parameters = new Parameters();
 
-  constructor(readonly fragments: Fragments) {}
+  constructor(
+    readonly fragments: Fragments,
+    /** The operation's coerced variables, for fields with arguments. */
+    readonly variables: Record<string, unknown> = {},
+    readonly schema?: GraphQLSchema,
+  ) {}
 
   alias(): string {
     return `t${++this.aliases}`;
@@ -52,7 +70,8 @@ export function sqlSupportOf(type: GraphQLObjectType, field: Field): 'answered' 
   const declaration = declarationOf(field);
   if (declaration?.kind === 'fallback') return 'fallback';
   if (declaration?.kind === 'expression' || declaration?.kind === 'globalId') return 'answered';
-  if (declaration?.kind === 'keyed') return keyedTarget(field) ? 'answered' : 'undeclared';
+  if (declaration?.kind === 'keyed' || declaration?.kind === 'keyedBy')
+    return keyedTarget(field) ? 'answered' : 'undeclared';
   if (declaration?.kind === 'relation')
     return listRelationOf(modelOf(type), relationName(field)) ? 'answered' : 'undeclared';
   if (declaration === undefined && typeof field.extensions.pothosExposedField === 'string' && scalarOutput(field.type))
@@ -78,18 +97,29 @@ export function objectJson(
     if (name !== key) throw new Refusal(`${type.name} has no column ${name}`);
     return alias;
   };
-  return jsonObject(type.name, nodes, compilation.fragments, (name, merged) => {
-    const field = type.getFields()[name]!; // the document was validated against this schema
-    // Defaults of arguments are not read here: such a field is left to graphql-js.
-    if (field.args.length) throw new Refusal(`${type.name}.${name} takes arguments`);
-    compilation.require(type, field, guaranteed);
-    return fieldSql(type, { model, alias, column, guaranteed }, field, merged, compilation);
-  });
+  return jsonObject(
+    type.name,
+    nodes,
+    compilation.fragments,
+    (name, merged) => {
+      const field = type.getFields()[name]!; // the document was validated against this schema
+      const kind = declarationOf(field)?.kind;
+      // Only declarations that read arguments (with their defaults) take them; other such fields fall back.
+      if (field.args.length && kind !== 'ownedList' && kind !== 'keyedPage')
+        throw new Refusal(`${type.name}.${name} takes arguments`);
+      const args = field.args.length ? getArgumentValues(field, merged[0]!, compilation.variables) : {};
+      compilation.require(type, field, guaranteed, args);
+      return fieldSql(type, { model, key, alias, column, guaranteed }, field, merged, compilation, args);
+    },
+    true,
+  );
 }
 
 interface Row {
   /** Undefined for a keyed type. */
   model: string | undefined;
+  /** The key of a keyed type. */
+  key?: string;
   alias: string;
   column: (field: string) => string;
   guaranteed: Guaranteed;
@@ -101,6 +131,7 @@ function fieldSql(
   field: Field,
   nodes: FieldNode[],
   compilation: Compilation,
+  args: Record<string, unknown>,
 ): string {
   const declaration = declarationOf(field);
   const { column } = row;
@@ -113,6 +144,16 @@ function fieldSql(
       return globalIdSql(type.name, column(declaration.field));
     case 'keyed':
       return keyedSql(type, field, declaration, row, nodes, compilation);
+    case 'keyedBy': {
+      const found = keyedTarget(field);
+      if (!found) break;
+      const value = `(${declaration.sql(...declaration.fields.map(column))})`;
+      return `CASE WHEN ${value} IS NULL THEN NULL ELSE ${objectJson(found.target, nodes, value, {}, compilation)} END`;
+    }
+    case 'ownedList':
+      return ownedListSql(type, field, declaration, row, nodes, compilation, args);
+    case 'keyedPage':
+      return keyedPageSql(type, field, declaration, row.column(row.key ?? ''), nodes, compilation, args);
     case 'relation':
       if (row.model === undefined) break;
       return relationSql(type, row.model, field, declaration.orderBy, row.alias, nodes, compilation);
@@ -151,6 +192,90 @@ function keyedSql(
 }
 
 const nullableOf = (type: GraphQLOutputType) => (isNonNullType(type) ? type.ofType : type);
+
+/** A keyed object's rows (an account's codes), filtered by its arguments, as a JSON array. */
+function ownedListSql(
+  type: GraphQLObjectType,
+  field: Field,
+  list: OwnedListDeclaration,
+  row: Row,
+  nodes: FieldNode[],
+  compilation: Compilation,
+  args: Record<string, unknown>,
+): string {
+  const target = getNamedType(field.type);
+  if (!isObjectType(target) || !compilation.schema) throw new Refusal(`${type.name}.${field.name} is not a list`);
+  const child = compilation.alias();
+  // Every row's `field` is the key: what a scope of the rows may read (an account's own codes).
+  if (row.key === undefined) throw new Refusal(`${type.name} is not a keyed type`);
+  const key = row.column(row.key);
+  const guaranteed = Object.hasOwn(row.guaranteed, row.key) ? { [list.field]: row.guaranteed[row.key] } : {};
+  const json = objectJson(target, nodes, child, guaranteed, compilation);
+  const conditions = filterConditionsIn(compilation.schema, list.filterType);
+  const where = [
+    `${child}.${columnOf(list.model, list.field)} = ${key}`,
+    ...filterSql(list.model, child, list.filter(args), conditions, compilation.parameters),
+  ];
+  const order = orderSql(list.model, list.orderBy, child);
+  return `coalesce((SELECT json_agg(${json} ORDER BY ${order}) FROM ${tableOf(list.model)} ${child} WHERE ${where.join(' AND ')}), '[]'::json)`;
+}
+
+/** A connection of keyed objects (an account's invitees) over a keyed object's key, in the client's shape. */
+function keyedPageSql(
+  type: GraphQLObjectType,
+  field: Field,
+  declaration: KeyedPageDeclaration,
+  key: string,
+  nodes: FieldNode[],
+  compilation: Compilation,
+  args: Record<string, unknown>,
+): string {
+  const connection = getNamedType(field.type);
+  if (!isObjectType(connection)) throw new Refusal(`${type.name}.${field.name} is not a connection`);
+  const { first, after } = declaration.page(args);
+  const edge = objectField(connection, 'edges');
+  const node = objectField(edge, 'node');
+  const nodeKey = keyOfType(node);
+  if (nodeKey === undefined) throw new Refusal(`${node.name} is not a keyed type`);
+  const rows = compilation.alias();
+  const inPage = `FILTER (WHERE ${rows}.n <= ${first})`;
+  let readsRows = false;
+  const connectionJson = jsonObject(connection.name, nodes, compilation.fragments, (name, merged) => {
+    const part = connection.getFields()[name]!;
+    compilation.require(connection, part, {});
+    if (name === 'totalCount') return declaration.total(key);
+    readsRows = true;
+    if (name === 'pageInfo') {
+      const info = getNamedType(part.type) as GraphQLObjectType;
+      return jsonObject(info.name, merged, compilation.fragments, (infoName) => {
+        compilation.require(info, info.getFields()[infoName]!, {});
+        if (infoName === 'hasNextPage') return `count(*) > ${first}`;
+        if (infoName === 'hasPreviousPage') return after === undefined ? 'false' : 'true';
+        const direction = infoName === 'startCursor' ? 'ASC' : 'DESC';
+        if (infoName !== 'startCursor' && infoName !== 'endCursor') throw new Refusal(`PageInfo.${infoName}`);
+        return `(array_agg(${rows}.cursor ORDER BY ${rows}.n ${direction}) ${inPage})[1]`;
+      });
+    }
+    if (name !== 'edges') throw new Refusal(`${connection.name}.${name} declares no SQL answer`);
+    const edgeJson = jsonObject(edge.name, merged, compilation.fragments, (edgeName, edgeNodes) => {
+      compilation.require(edge, edge.getFields()[edgeName]!, {});
+      if (edgeName === 'cursor') return `${rows}.cursor`;
+      if (edgeName !== 'node') throw new Refusal(`${edge.name}.${edgeName} declares no SQL answer`);
+      return objectJson(node, edgeNodes, `${rows}.key`, {}, compilation);
+    });
+    return `coalesce(json_agg(${edgeJson} ORDER BY ${rows}.n) ${inPage}, '[]'::json)`;
+  });
+  if (!readsRows) return `(SELECT ${connectionJson})`;
+  const parameter = (value: unknown, sqlType: string) => compilation.parameters.add(value, sqlType);
+  const source = `SELECT r.*, ${declaration.cursor} AS cursor, row_number() OVER (ORDER BY ${declaration.order}) AS n FROM (${declaration.rows(key, after, parameter)}) r ORDER BY ${declaration.order} LIMIT ${first + 1}`;
+  return `(SELECT ${connectionJson} FROM (${source}) ${rows})`;
+}
+
+function objectField(type: GraphQLObjectType, name: string): GraphQLObjectType {
+  const inner = type.getFields()[name] && getNamedType(type.getFields()[name]!.type);
+  if (!isObjectType(inner)) throw new Refusal(`${type.name}.${name} is not a Relay connection field`);
+  return inner;
+}
 
 /** The SQL that builds a scalar's JSON value, as its serialize would print it. */
 function scalarOutput(type: GraphQLOutputType): ((sql: string) => string) | undefined {
