@@ -25,6 +25,21 @@ FROM (
   FROM invite_code c ORDER BY c.created_at DESC, c.code DESC LIMIT $1
 ) AS page`;
 
+// q5: a page of an account's invitees, each with its codes and their uses (the nested account page).
+const Q5_SQL = `
+SELECT coalesce(json_agg(json_build_object('node', json_build_object('did', page.used_by, 'inviteCodes', coalesce((
+    SELECT json_agg(json_build_object('code', c.code, 'usedCount', c.used_count, 'uses', coalesce((
+        SELECT json_agg(json_build_object('usedBy', u.used_by,
+                 'usedAt', to_char(u.used_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+               ORDER BY u.used_at DESC, u.used_by DESC)
+        FROM invite_code_use u WHERE u.code = c.code), '[]')) ORDER BY c.created_at, c.code)
+    FROM invite_code c WHERE c.for_account = page.used_by AND NOT c.disabled), '[]')))
+  ORDER BY page.used_at DESC, page.used_by DESC), '[]') AS edges
+FROM (
+  SELECT u.used_by, u.used_at FROM invite_code c JOIN invite_code_use u ON u.code = c.code
+  WHERE c.for_account = $1 ORDER BY u.used_at DESC, u.used_by DESC LIMIT $2
+) AS page`;
+
 export type BaselineStyle = 'plain' | 'tight';
 
 const asText = { getTypeParser: () => (value: string) => value };
@@ -35,17 +50,20 @@ async function serve(url: string, poolSize: number, style: BaselineStyle): Promi
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
-      const { variables } = JSON.parse(body) as { variables?: { first?: number } };
-      const values = [variables?.first ?? 50];
-      const query = style === 'tight' ? { name: 'q1', text: Q1_SQL, values, types: asText } : { text: Q1_SQL, values };
+      const { variables } = JSON.parse(body) as { variables?: { first?: number; did?: string } };
+      const nested = variables?.did !== undefined;
+      const values = nested ? [variables?.did, variables?.first ?? 100] : [variables?.first ?? 50];
+      const [name, text] = nested ? ['q5', Q5_SQL] : ['q1', Q1_SQL];
+      const query = style === 'tight' ? { name, text, values, types: asText } : { text, values };
       pool.query<{ edges: unknown }>(query).then(
         ({ rows }) => {
           const edges = rows[0]!.edges;
           response.writeHead(200, { 'content-type': 'application/json' });
+          const text = style === 'tight' ? (edges as string) : JSON.stringify(edges);
           response.end(
-            style === 'tight'
-              ? `{"data":{"inviteCodes":{"edges":${edges as string}}}}`
-              : JSON.stringify({ data: { inviteCodes: { edges } } }),
+            nested
+              ? `{"data":{"account":{"invitees":{"edges":${text}}}}}`
+              : `{"data":{"inviteCodes":{"edges":${text}}}}`,
           );
         },
         () => {

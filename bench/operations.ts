@@ -1,6 +1,6 @@
 // The benchmark's operations, as GraphQL request bodies.
 import { randomBytes } from 'node:crypto';
-import { BENCH_OWNER, Q4_DISTINCT_CODES, Q4_HOT_CODE } from './dataset.js';
+import { BENCH_OWNER, Q4_DISTINCT_CODES, Q4_HOT_CODE, WIDE_ACCOUNT } from './dataset.js';
 
 const CODE_FIELDS = 'code available disabled forAccount createdBy createdAt uses { usedBy usedAt }';
 
@@ -51,6 +51,16 @@ export function operations(deepCursor: string): Operation[] {
       name: 'q3',
       description: `accountInviteCodes(account: ${BENCH_OWNER}) with uses`,
       body: query(`{ accountInviteCodes(account: "${BENCH_OWNER}") { ${CODE_FIELDS} } }`),
+    },
+    {
+      name: 'q5',
+      description: `account(did: ${WIDE_ACCOUNT}) { invitees(first: 50) { ... inviteCodes { ... uses } } }`,
+      body: query(
+        'query Q5($did: Did!, $first: Int) { account(did: $did) { invitees(first: $first) { edges { node { did ' +
+          'inviteCodes { code usedCount uses { usedBy usedAt } } } } } } }',
+        { did: WIDE_ACCOUNT, first: 50 },
+      ),
+      baseline: true,
     },
     {
       name: 'q4-distinct',

@@ -13,12 +13,13 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { applyMigrations } from '../src/db/migrations.js';
 import { startBaselineServer } from './baseline-server.js';
-import { deepUsageCursor, loadDataset } from './dataset.js';
+import { deepUsageCursor, loadDataset, loadInviteTree } from './dataset.js';
 import { processCpuMs, startGatewayProcess, treeRssMb, waitForReady, type GatewayProcess } from './gateway-process.js';
 import { measure, median, type LoadResult } from './load.js';
 import { sampleScheduling, schedulingPerRequest, type SchedulingPerRequest } from './scheduling.js';
 import { operations, type Operation } from './operations.js';
 import { topologyBench } from './topology.js';
+import { treeLatencies } from './tree-latency.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -201,6 +202,7 @@ async function prepareScale(serverUrl: string, codes: number, ownDatabase: boole
   await applyMigrations(databaseUrl);
   const loadStart = Date.now();
   await loadDataset(databaseUrl, codes);
+  await loadInviteTree(databaseUrl);
   console.log(`dataset: ${codes} codes ready in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
   const gateway = await startGatewayProcess(
     { DATABASE_URL: databaseUrl, ADMIN_PASSWORD },
@@ -346,6 +348,15 @@ async function main() {
     report('| codes | operation | c | server | main thread CPU ms | run-queue wait ms | preemptions | machine idle |');
     report(`|${'---|'.repeat(8)}`);
     for (const row of schedulingRows) report(row);
+    if (!args.only || args.only.split(',').includes('tree')) {
+      for (const scale of scales)
+        await treeLatencies(scale.databaseUrl, scale.gateway.url, auth, (url, operation) =>
+          statementsPerRequest(scale.databaseUrl, url, operation, 3),
+        ).then((tableLines) => {
+          report();
+          for (const line of tableLines) report(line);
+        });
+    }
     const [first] = scales;
     if (Number(args.soak) > 0)
       await soak(

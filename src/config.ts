@@ -69,7 +69,7 @@ export class ConfigError extends Error {
 
 /** Room for every operation in operations/ and the README; far less than abuse needs. */
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
-  maxDepth: 8,
+  maxDepth: 10,
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 1500,

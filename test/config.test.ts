@@ -28,7 +28,7 @@ describe('configuration', () => {
       redisUrl: undefined,
       database: { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 3_000, preparedStatements: true },
       limits: {
-        maxDepth: 8,
+        maxDepth: 10,
         maxAliases: 15,
         maxDirectives: 20,
         maxTokens: 1500,
@@ -64,7 +64,7 @@ describe('configuration', () => {
       TRUST_PROXY: 'loopback',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
       METRICS_TOKEN: 'scrape-me',
-      MAX_DEPTH: '9',
+      MAX_DEPTH: '11',
       MAX_ALIASES: '16',
       MAX_DIRECTIVES: '21',
       MAX_TOKENS: '1600',
@@ -95,7 +95,7 @@ describe('configuration', () => {
       redisUrl: 'redis://cache:6379',
       database: { poolSize: 4, statementTimeoutMs: 2000, connectTimeoutMs: 500, preparedStatements: false },
       limits: {
-        maxDepth: 9,
+        maxDepth: 11,
         maxAliases: 16,
         maxDirectives: 21,
         maxTokens: 1600,

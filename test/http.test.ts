@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { parse, validate } from 'graphql';
 import { pino } from 'pino';
 import { schema } from '../src/schema/index.js';
-import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql.js';
+import { GRAPHIQL_DEFAULT_QUERY, graphiqlOptions } from '../src/server/graphiql.js';
 import { describe, expect, it } from 'vitest';
 import { CreateInviteCodeDocument } from './generated/operations.js';
 import { CSRF_HEADER } from '../src/server/gateway.js';
@@ -29,6 +29,14 @@ describe('HTTP endpoints', () => {
 
   it('preloads an operation that is valid against the schema', () => {
     expect(validate(schema, parse(GRAPHIQL_DEFAULT_QUERY))).toEqual([]);
+  });
+
+  it('opens a second tab with the invite tree operation, valid against the schema', async () => {
+    const html = await (await gateway.fetch('http://yoga/graphql', { headers: { accept: 'text/html' } })).text();
+    expect(html).toContain('InviteTree');
+    const tabs = graphiqlOptions(new Request('http://yoga/graphql'), {}, undefined).defaultTabs ?? [];
+    expect(tabs.map(({ query }) => query?.match(/query (\w+)/)?.[1])).toEqual(['AdminInviteCodes', 'InviteTree']);
+    for (const { query } of tabs) expect(validate(schema, parse(query!))).toEqual([]);
   });
 
   it('answers queries over GET and refuses mutations over GET', async () => {

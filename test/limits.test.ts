@@ -25,6 +25,7 @@ const OPERATION_VARIABLES: Record<string, Record<string, unknown>> = {
   'disable-invite-codes.graphql': { input: { codes: ['no-such-code'] } },
   'invite-code.graphql': { code: 'no-such-code', usesFirst: 500 },
   'invited-by.graphql': { account: randomDid() },
+  'invite-tree.graphql': { did: randomDid(), first: 20 },
   'my-invite-codes.graphql': { account: randomDid(), includeUsed: true },
   'node.graphql': { id: Buffer.from('InviteCode:no-such-code').toString('base64') },
   'redeem-invite-code.graphql': { input: { code: 'no-such-code', usedBy: randomDid() } },

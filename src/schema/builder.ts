@@ -23,6 +23,8 @@ export const builder = new SchemaBuilder<{
     account: string;
     /** An account access token whose subject owns this code (read lazily, so the admin never needs it). */
     owner: { forAccount: string };
+    /** An account access token whose subject is this account (read lazily, like owner). */
+    self: { did: string };
   };
   Scalars: {
     Did: { Input: string; Output: string };
@@ -39,6 +41,7 @@ export const builder = new SchemaBuilder<{
       admin: caller.kind === 'admin',
       account: (did: string) => caller.kind === 'account' && caller.did === did,
       owner: (code: { forAccount: string }) => caller.kind === 'account' && caller.did === code.forAccount,
+      self: (account: { did: string }) => caller.kind === 'account' && caller.did === account.did,
     }),
     unauthorizedError: (_parent, { caller }) => {
       if (caller.kind === 'anonymous') {
@@ -75,7 +78,9 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeTypeOptions: { description: 'An object with a Relay global id: an InviteCode or an InviteCodeUse.' },
+    nodeTypeOptions: {
+      description: 'An object with a Relay global id: an InviteCode, an InviteCodeUse or an Account.',
+    },
     pageInfoTypeOptions: { description: 'Where a page of a connection stands.' },
     // The connection field multiplies by its page size (complexity.ts), not its edges.
     edgesFieldOptions: {
@@ -100,7 +105,7 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: decodeNodeId,
     nodesQueryOptions: false,
     nodeQueryOptions: {
-      description: 'Any InviteCode or InviteCodeUse by its global id; null when there is none.',
+      description: 'Any InviteCode, InviteCodeUse or Account by its global id; null when there is none.',
       args: { id: { description: 'A global id, as returned in `id`.' } },
       authScopes: { admin: true },
     },

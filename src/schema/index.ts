@@ -6,6 +6,9 @@ import './invite-code-use.js';
 import './invite-code-listing.js';
 import './create-invite-codes.js';
 import './disable-invite-codes.js';
+import './account.js';
+import './account-invitees.js';
+import './disable-invite-tree.js';
 
 builder.queryType({
   description:

@@ -1,7 +1,8 @@
+import { isValidDid } from '@atproto/syntax';
 import { InvalidRequestError } from '../errors.js';
 import { ensureText, quote } from '../resolvers/checks.js';
 
-const NODE_TYPES = new Set(['InviteCode', 'InviteCodeUse']);
+const NODE_TYPES = new Set(['InviteCode', 'InviteCodeUse', 'Account']);
 
 /** Relay global ids are base64("<type>:<key>"); anything else is the client's mistake. */
 export function decodeNodeId(globalId: string): { typename: string; id: string } {
@@ -9,7 +10,8 @@ export function decodeNodeId(globalId: string): { typename: string; id: string }
   const separator = decoded.indexOf(':');
   const typename = decoded.slice(0, separator);
   const id = decoded.slice(separator + 1);
-  if (separator <= 0 || !NODE_TYPES.has(typename) || !id)
+  // Any DID is an account; "admin" and other strings are not.
+  if (separator <= 0 || !NODE_TYPES.has(typename) || !id || (typename === 'Account' && !isValidDid(id)))
     throw new InvalidRequestError(`Invalid global id ${quote(globalId)}`);
   return { typename, id: ensureText('id', id) };
 }

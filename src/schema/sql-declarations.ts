@@ -1,5 +1,5 @@
 import { isInputObjectType, type GraphQLInputObjectType, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
-import type { FilterCondition, FilterConditions } from '../resolvers/invite-code-query.js';
+import type { FilterCondition, FilterConditions, InviteCodeFilter } from '../resolvers/invite-code-query.js';
 import type { ListingPage } from '../resolvers/list-invite-codes.js';
 import type { AccountInviteCodeRows } from '../resolvers/list-account-invite-codes.js';
 
@@ -21,10 +21,44 @@ export type FieldDeclaration =
   | { kind: 'globalId'; field: string }
   /** A connection's totalCount: the size of the filtered set. */
   | { kind: 'totalCount' }
+  /** An object of a keyed type (sqlKeyedType) whose key is this row's `field`; null when it equals `nullWhen`. */
+  | { kind: 'keyed'; field: string; nullWhen?: string }
+  /** An object of a keyed type whose key is an SQL expression over this row's fields; null when it is NULL. */
+  | { kind: 'keyedBy'; fields: readonly string[]; sql: (...columns: string[]) => string }
+  /** A keyed object's rows of `model` whose `field` is its key, narrowed by filter values read from its arguments. */
+  | OwnedListDeclaration
+  /** A keyed object's connection of keyed objects (invitees), as SQL over its key. */
+  | KeyedPageDeclaration
   | ListingDeclaration;
+
+export interface OwnedListDeclaration {
+  kind: 'ownedList';
+  model: string;
+  field: string;
+  orderBy: PrismaOrderBy;
+  filterType: string;
+  filter: (args: Record<string, unknown>) => InviteCodeFilter;
+}
+
+/** A page of keyed objects: rows with columns `key` (the node's key) and those `order` and `cursor` read. */
+export interface KeyedPageDeclaration {
+  kind: 'keyedPage';
+  /** The page's size and position, from the field's arguments (throws InvalidRequestError). */
+  page: (args: Record<string, unknown>) => { first: number; after?: unknown };
+  /** FROM-less row source over the parent's key: `SELECT ... WHERE ...` with the cursor's condition. */
+  rows: (key: string, after: unknown, parameter: (value: unknown, type: string) => string) => string;
+  /** ORDER BY of those rows, by alias `r`. */
+  order: string;
+  /** The cursor of the row `r`. */
+  cursor: string;
+  /** The size of the whole list over the parent's key. */
+  total: (key: string) => string;
+}
 
 /** A root field answered by one statement: which rows, read from its (coerced) arguments. */
 export type ListingDeclaration =
+  /** One object of a keyed type, whose key is read from the arguments (account(did)). */
+  | { kind: 'keyedRoot'; key: (args: Record<string, unknown>) => string }
   | { kind: 'connection'; filterType: string; page: (args: Record<string, unknown>) => ListingPage }
   | { kind: 'list'; filterType: string; rows: (args: Record<string, unknown>) => AccountInviteCodeRows };
 
@@ -35,6 +69,25 @@ export const sqlExpression = (fields: readonly string[], sql: (...columns: strin
   declare({ kind: 'expression', fields, sql });
 export const sqlRelation = (orderBy: PrismaOrderBy) => declare({ kind: 'relation', orderBy });
 export const sqlTotalCount = () => declare({ kind: 'totalCount' });
+export const sqlKeyedObject = (field: string, nullWhen?: string) => declare({ kind: 'keyed', field, nullWhen });
+export const sqlKeyedBy = (fields: readonly string[], sql: (...columns: string[]) => string) =>
+  declare({ kind: 'keyedBy', fields, sql });
+export const sqlKeyedRoot = <Args>(key: (args: Args) => string) =>
+  declare({ kind: 'keyedRoot', key: key as (args: Record<string, unknown>) => string });
+export const sqlOwnedList = <Args>(
+  list: Omit<OwnedListDeclaration, 'kind' | 'filter'> & { filter: (args: Args) => InviteCodeFilter },
+) => declare({ kind: 'ownedList', ...list, filter: list.filter as OwnedListDeclaration['filter'] });
+export const sqlKeyedPage = <Args>(
+  page: Omit<KeyedPageDeclaration, 'kind' | 'page'> & { page: (args: Args) => { first: number; after?: unknown } },
+) => declare({ kind: 'keyedPage', ...page, page: page.page as KeyedPageDeclaration['page'] });
+
+/**
+ * An object type with no table of its own (Account): its objects are one value (`key`, a DID),
+ * and its fields declare SQL over that value. The type's `extensions` option.
+ */
+export const sqlKeyedType = (key: string) => ({ sqlKey: key });
+
+export const keyOfType = ({ extensions }: WithExtensions) => extensions.sqlKey as string | undefined;
 
 // getArgumentValues coerces the arguments to the schema's types, which are those of `Args`.
 export const sqlConnection = <Args>(filterType: string, page: (args: Args) => ListingPage) =>

@@ -4,6 +4,12 @@ import type { GraphiQLOptions } from 'graphql-yoga';
 
 const operation = (name: string) => readFileSync(new URL(`../../operations/${name}.graphql`, import.meta.url), 'utf8');
 const dashboard = `${operation('admin-invite-codes')}\n${operation('fragments')}`;
+const INVITE_TREE = `# The invite tree around an account: set
+# "did" under Variables (below) to a
+# forAccount or usedBy DID of the first tab.
+
+${operation('invite-tree')}`;
+const INVITE_TREE_VARIABLES = JSON.stringify({ did: 'did:plc:replace-me', first: 20 }, null, 2);
 
 // Short lines (at most 42 characters): the editor is narrow on a laptop screen, and this is
 // the first thing a new user reads.
@@ -42,14 +48,25 @@ export function graphiqlOptions(
 ): GraphiQLOptions {
   const socket = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress;
   if (!adminHeader || !isLoopbackAddress(socket) || !isLoopbackHost(request.headers.get('host'))) {
-    return { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY };
+    return { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY, defaultTabs: tabs(GRAPHIQL_DEFAULT_QUERY) };
   }
+  const headers = JSON.stringify({ Authorization: adminHeader }, null, 2);
+  const first = `${PREFILLED}\n${dashboard}`;
   return {
     title: 'invitegate',
-    defaultQuery: `${PREFILLED}\n${dashboard}`,
-    headers: JSON.stringify({ Authorization: adminHeader }, null, 2),
+    defaultQuery: first,
+    headers,
+    defaultTabs: tabs(first, headers),
     defaultEditorToolsVisibility: 'headers',
   };
+}
+
+/** The dashboard first (the tab GraphiQL opens), then the invite tree of an account. */
+function tabs(first: string, headers?: string): NonNullable<GraphiQLOptions['defaultTabs']> {
+  return [
+    { query: first, headers },
+    { query: INVITE_TREE, variables: INVITE_TREE_VARIABLES, headers },
+  ];
 }
 
 function isLoopbackAddress(address: string | undefined): boolean {

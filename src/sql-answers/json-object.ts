@@ -15,6 +15,7 @@ function compileFields<T>(
   fragments: Fragments,
   compile: FieldCompiler<T>,
   typename: T,
+  withArguments = false,
 ): [string, T][] {
   const fields = collectFields(subSelections(nodes), typeName, fragments);
   if (!fields) throw new Refusal(`directives, or fragments on another type than ${typeName}`);
@@ -22,7 +23,8 @@ function compileFields<T>(
   const compiled: [string, T][] = [];
   for (const [key, merged] of fields) {
     const name = merged[0]!.name.value;
-    if (merged.some((node) => node.arguments?.length)) throw new Refusal(`${typeName}.${name} has arguments`);
+    if (!withArguments && merged.some((node) => node.arguments?.length))
+      throw new Refusal(`${typeName}.${name} has arguments`);
     compiled.push([key, name === '__typename' ? typename : compile(name, merged)]);
   }
   return compiled;
@@ -37,8 +39,10 @@ export function jsonObject(
   nodes: readonly FieldNode[],
   fragments: Fragments,
   compile: FieldCompiler<string>,
+  /** Whether `compile` reads the fields' arguments itself (else a field with arguments is refused). */
+  withArguments = false,
 ): string {
-  const compiled = compileFields(typeName, nodes, fragments, compile, `'${typeName}'`);
+  const compiled = compileFields(typeName, nodes, fragments, compile, `'${typeName}'`, withArguments);
   // Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*): safe inside quotes.
   return `json_build_object(${compiled.map(([key, expression]) => `'${key}', ${expression}`).join(', ')})`;
 }

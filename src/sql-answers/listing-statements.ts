@@ -3,7 +3,7 @@ import { orderByOf, TIE_BREAKER, type CursorPosition, type InviteCodeOrder } fro
 import type { FilterConditions } from '../resolvers/invite-code-query.js';
 import type { ListingPage } from '../resolvers/list-invite-codes.js';
 import type { AccountInviteCodeRows } from '../resolvers/list-account-invite-codes.js';
-import { declarationOf } from '../schema/sql-declarations.js';
+import { declarationOf, keyOfType } from '../schema/sql-declarations.js';
 import { filterSql, guaranteedBy, Parameters, where } from './filter-sql.js';
 import { jsonObject, rowObject, type FieldCompiler, type Row, type RowValue } from './json-object.js';
 import { type Compilation, modelOf, objectJson, orderSql } from './object-json.js';
@@ -122,7 +122,7 @@ export function connectionStatement(
   // Only what the selection uses becomes SQL (Postgres refuses parameters that no text uses);
   // the filter is checked all the same, as the resolver does.
   const readRows = edgesJson !== undefined || countRows || readCursors;
-  const parameters = new Parameters();
+  const { parameters } = compilation;
   const filter = filterSql(model, ROW, page.filter, conditions, readRows || countTotal ? parameters : new Parameters());
   const table = tableOf(model);
   const columns: string[] = [];
@@ -154,11 +154,31 @@ export function listStatement(
   if (!isObjectType(type)) throw new Refusal(`${field.name} is not a list of objects`);
   const model = modelOf(type);
   const json = objectJson(type, nodes, ROW, guaranteedBy(rows.filter, conditions), compilation);
-  const parameters = new Parameters();
+  const { parameters } = compilation;
   const filter = filterSql(model, ROW, rows.filter, conditions, parameters);
   const order = orderSql(model, rows.orderBy, ROW);
   const text =
     `SELECT coalesce(json_agg(${json} ORDER BY ${order}), '[]'::json) AS data ` +
     `FROM ${tableOf(model)} ${ROW} ${where(filter)}`;
   return { text, values: parameters.values, toValue: (row) => new RawJson(row.data as string) };
+}
+
+/** One object of a keyed type (account(did)) as one statement: its key is the only parameter it starts from. */
+export function keyedRootStatement(
+  field: Field,
+  key: string,
+  nodes: readonly FieldNode[],
+  compilation: Compilation,
+): SqlAnswerStatement {
+  const type = getNamedType(field.type);
+  const keyField = isObjectType(type) ? keyOfType(type) : undefined;
+  if (!isObjectType(type) || keyField === undefined) throw new Refusal(`${field.name} is not a keyed object`);
+  const keySql = compilation.parameters.add(key, 'text');
+  // Every field of it reads the same object: the key is what a scope of it may read.
+  const json = objectJson(type, nodes, keySql, { [keyField]: key }, compilation);
+  return {
+    text: `SELECT ${json} AS data`,
+    values: compilation.parameters.values,
+    toValue: (row) => new RawJson(row.data as string),
+  };
 }

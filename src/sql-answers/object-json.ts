@@ -1,4 +1,5 @@
 import {
+  getArgumentValues,
   getNamedType,
   isListType,
   isNonNullType,
@@ -9,8 +10,11 @@ import {
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLOutputType,
+  type GraphQLSchema,
 } from 'graphql';
-import { declarationOf, scalarOutputOf, type PrismaOrderBy } from '../schema/sql-declarations.js';
+import { declarationOf, keyOfType, scalarOutputOf, type PrismaOrderBy } from '../schema/sql-declarations.js';
+import { Parameters } from './filter-sql.js';
+import { keyedPageSql, ownedListSql } from './keyed-json.js';
 import type { Fragments } from './collect-fields.js';
 import { globalIdSql, jsonObject } from './json-object.js';
 import { columnOf, listRelationOf, tableOf } from './prisma-model.js';
@@ -27,8 +31,15 @@ type Field = GraphQLField<unknown, unknown>;
 export class Compilation {
   private aliases = 0;
   readonly obligations: ScopeObligation[] = [];
+  /** The statement's parameters, shared by every field that needs one. */
+  readonly parameters = new Parameters();
 
-  constructor(readonly fragments: Fragments) {}
+  constructor(
+    readonly fragments: Fragments,
+    /** The operation's coerced variables, for fields with arguments. */
+    readonly variables: Record<string, unknown> = {},
+    readonly schema?: GraphQLSchema,
+  ) {}
 
   alias(): string {
     return `t${++this.aliases}`;
@@ -52,6 +63,8 @@ export function sqlSupportOf(type: GraphQLObjectType, field: Field): 'answered' 
   const declaration = declarationOf(field);
   if (declaration?.kind === 'fallback') return 'fallback';
   if (declaration?.kind === 'expression' || declaration?.kind === 'globalId') return 'answered';
+  if (declaration?.kind === 'keyed' || declaration?.kind === 'keyedBy')
+    return keyedTarget(field) ? 'answered' : 'undeclared';
   if (declaration?.kind === 'relation')
     return listRelationOf(modelOf(type), relationName(field)) ? 'answered' : 'undeclared';
   if (declaration === undefined && typeof field.extensions.pothosExposedField === 'string' && scalarOutput(field.type))
@@ -59,7 +72,10 @@ export function sqlSupportOf(type: GraphQLObjectType, field: Field): 'answered' 
   return 'undeclared';
 }
 
-/** The JSON of one object of `type`, for the row `alias` of its Prisma model (every row holding `guaranteed`). */
+/**
+ * The JSON of one object of `type`, for the row `alias` of its Prisma model (every row holding
+ * `guaranteed`); for a keyed type (sqlKeyedType), `alias` is the SQL of its key instead.
+ */
 export function objectJson(
   type: GraphQLObjectType,
   nodes: readonly FieldNode[],
@@ -67,26 +83,51 @@ export function objectJson(
   guaranteed: Guaranteed,
   compilation: Compilation,
 ): string {
-  const model = modelOf(type);
-  return jsonObject(type.name, nodes, compilation.fragments, (name, merged) => {
-    const field = type.getFields()[name]!; // the document was validated against this schema
-    // Defaults of arguments are not read here: such a field is left to graphql-js.
-    if (field.args.length) throw new Refusal(`${type.name}.${name} takes arguments`);
-    compilation.require(type, field, guaranteed);
-    return fieldSql(type, model, field, alias, merged, compilation);
-  });
+  const key = keyOfType(type);
+  const model = key === undefined ? modelOf(type) : undefined;
+  const column = (name: string) => {
+    if (model !== undefined) return `${alias}.${columnOf(model, name)}`;
+    if (name !== key) throw new Refusal(`${type.name} has no column ${name}`);
+    return alias;
+  };
+  return jsonObject(
+    type.name,
+    nodes,
+    compilation.fragments,
+    (name, merged) => {
+      const field = type.getFields()[name]!; // the document was validated against this schema
+      const kind = declarationOf(field)?.kind;
+      // Only declarations that read arguments (with their defaults) take them; other such fields fall back.
+      if (field.args.length && kind !== 'ownedList' && kind !== 'keyedPage')
+        throw new Refusal(`${type.name}.${name} takes arguments`);
+      const args = field.args.length ? getArgumentValues(field, merged[0]!, compilation.variables) : {};
+      compilation.require(type, field, guaranteed, args);
+      return fieldSql(type, { model, key, alias, column, guaranteed }, field, merged, compilation, args);
+    },
+    true,
+  );
+}
+
+export interface Row {
+  /** Undefined for a keyed type. */
+  model: string | undefined;
+  /** The key of a keyed type. */
+  key?: string;
+  alias: string;
+  column: (field: string) => string;
+  guaranteed: Guaranteed;
 }
 
 function fieldSql(
   type: GraphQLObjectType,
-  model: string,
+  row: Row,
   field: Field,
-  alias: string,
   nodes: FieldNode[],
   compilation: Compilation,
+  args: Record<string, unknown>,
 ): string {
   const declaration = declarationOf(field);
-  const column = (name: string) => `${alias}.${columnOf(model, name)}`;
+  const { column } = row;
   switch (declaration?.kind) {
     case 'fallback':
       throw new Refusal(`${type.name}.${field.name}: ${declaration.reason}`);
@@ -94,8 +135,21 @@ function fieldSql(
       return output(type, field, declaration.sql(...declaration.fields.map(column)));
     case 'globalId':
       return globalIdSql(type.name, column(declaration.field));
+    case 'keyed':
+      return keyedSql(type, field, declaration, row, nodes, compilation);
+    case 'keyedBy': {
+      const found = keyedTarget(field);
+      if (!found) break;
+      const value = `(${declaration.sql(...declaration.fields.map(column))})`;
+      return `CASE WHEN ${value} IS NULL THEN NULL ELSE ${objectJson(found.target, nodes, value, {}, compilation)} END`;
+    }
+    case 'ownedList':
+      return ownedListSql(type, field, declaration, row, nodes, compilation, args);
+    case 'keyedPage':
+      return keyedPageSql(type, field, declaration, row.column(row.key ?? ''), nodes, compilation, args);
     case 'relation':
-      return relationSql(type, model, field, declaration.orderBy, alias, nodes, compilation);
+      if (row.model === undefined) break;
+      return relationSql(type, row.model, field, declaration.orderBy, row.alias, nodes, compilation);
     case undefined: {
       const exposed = field.extensions.pothosExposedField;
       if (typeof exposed === 'string') return output(type, field, column(exposed));
@@ -103,6 +157,34 @@ function fieldSql(
   }
   throw new Refusal(`${type.name}.${field.name} declares no SQL answer`);
 }
+
+/** The keyed type a field returns (Account), with its key. */
+function keyedTarget(field: Field): { target: GraphQLObjectType; key: string } | undefined {
+  const target = getNamedType(field.type);
+  const key = isObjectType(target) ? keyOfType(target) : undefined;
+  return isObjectType(target) && key !== undefined && !isListType(nullableOf(field.type)) ? { target, key } : undefined;
+}
+
+/** An object of a keyed type built from one value of this row (owner: forAccount, account: usedBy). */
+function keyedSql(
+  type: GraphQLObjectType,
+  field: Field,
+  { field: source, nullWhen }: { field: string; nullWhen?: string },
+  row: Row,
+  nodes: FieldNode[],
+  compilation: Compilation,
+): string {
+  const found = keyedTarget(field);
+  if (!found) throw new Refusal(`${type.name}.${field.name} does not return a keyed type`);
+  const value = row.column(source);
+  // What every row holds, carried over to the key (the owner of accountInviteCodes' codes).
+  const guaranteed = Object.hasOwn(row.guaranteed, source) ? { [found.key]: row.guaranteed[source] } : {};
+  const json = objectJson(found.target, nodes, value, guaranteed, compilation);
+  if (nullWhen === undefined) return json;
+  return `CASE WHEN ${value} = '${nullWhen.replaceAll("'", "''")}' THEN NULL ELSE ${json} END`;
+}
+
+const nullableOf = (type: GraphQLOutputType) => (isNonNullType(type) ? type.ofType : type);
 
 /** The SQL that builds a scalar's JSON value, as its serialize would print it. */
 function scalarOutput(type: GraphQLOutputType): ((sql: string) => string) | undefined {

@@ -15,7 +15,12 @@ import type { Logger } from '../logger.js';
 import { DomainError } from '../errors.js';
 import { declarationOf, filterConditionsIn } from '../schema/sql-declarations.js';
 import { collectFields, type Fragments } from './collect-fields.js';
-import { connectionStatement, listStatement, type SqlAnswerStatement } from './listing-statements.js';
+import {
+  connectionStatement,
+  keyedRootStatement,
+  listStatement,
+  type SqlAnswerStatement,
+} from './listing-statements.js';
 import { Compilation } from './object-json.js';
 import { Refusal } from './refusal.js';
 import { ScopeCheck, type ScopeObligation } from './scopes.js';
@@ -63,17 +68,23 @@ function compile({ schema, document, operationName, variableValues }: ExecutionA
   const field = queryType.getFields()[fieldNodes[0]!.name.value];
   if (!field) return undefined;
   const declaration = declarationOf(field);
-  if (declaration?.kind !== 'connection' && declaration?.kind !== 'list') return undefined;
+  const kind = declaration?.kind;
+  if (kind !== 'connection' && kind !== 'list' && kind !== 'keyedRoot') return undefined;
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
   if (variables.errors) return undefined;
   const args = getArgumentValues(field, fieldNodes[0]!, variables.coerced);
-  const compilation = new Compilation(fragments);
+  const compilation = new Compilation(fragments, variables.coerced, schema);
   compilation.require(queryType, field, {}, args);
-  const conditions = filterConditionsIn(schema, declaration.filterType);
-  const statement =
-    declaration.kind === 'connection'
-      ? connectionStatement(field, declaration.page(args), conditions, fieldNodes, compilation)
-      : listStatement(field, declaration.rows(args), conditions, fieldNodes, compilation);
+  let statement: SqlAnswerStatement;
+  if (declaration?.kind === 'keyedRoot')
+    statement = keyedRootStatement(field, declaration.key(args), fieldNodes, compilation);
+  else if (declaration?.kind === 'connection') {
+    const conditions = filterConditionsIn(schema, declaration.filterType);
+    statement = connectionStatement(field, declaration.page(args), conditions, fieldNodes, compilation);
+  } else if (declaration?.kind === 'list') {
+    const conditions = filterConditionsIn(schema, declaration.filterType);
+    statement = listStatement(field, declaration.rows(args), conditions, fieldNodes, compilation);
+  } else return undefined;
   return { responseKey, fieldNodes, statement, obligations: compilation.obligations };
 }
 
