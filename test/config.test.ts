@@ -9,6 +9,7 @@ describe('configuration', () => {
     expect(readConfig({})).toEqual({
       port: 4000,
       databaseUrl: undefined,
+      databaseListenUrl: undefined,
       dataDir: '.data',
       adminPassword: undefined,
       jwtSecret: undefined,
@@ -24,6 +25,7 @@ describe('configuration', () => {
       logLevel: 'info',
       production: false,
       shutdownTimeoutMs: 10_000,
+      events: { retentionHours: 168, maxSubscriptions: 1000 },
       authFailures: { maxFailures: 10, windowMs: 60_000 },
       database: { poolSize: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 3_000 },
       limits: {
@@ -41,6 +43,9 @@ describe('configuration', () => {
     const env = {
       PORT: '8080',
       DATABASE_URL: 'postgresql://u@db:5432/x',
+      DATABASE_LISTEN_URL: 'postgresql://u@db-direct:5432/x',
+      EVENT_RETENTION_HOURS: '24',
+      MAX_SUBSCRIPTIONS: '50',
       DATA_DIR: '/var/lib/invitegate',
       ADMIN_PASSWORD: 'secret',
       JWT_SECRET: 'jwt',
@@ -72,6 +77,7 @@ describe('configuration', () => {
     expect(readConfig(env)).toEqual({
       port: 8080,
       databaseUrl: 'postgresql://u@db:5432/x',
+      databaseListenUrl: 'postgresql://u@db-direct:5432/x',
       dataDir: '/var/lib/invitegate',
       adminPassword: 'secret',
       jwtSecret: 'jwt',
@@ -87,6 +93,7 @@ describe('configuration', () => {
       logLevel: 'warn',
       production: false,
       shutdownTimeoutMs: 2500,
+      events: { retentionHours: 24, maxSubscriptions: 50 },
       authFailures: { maxFailures: 5, windowMs: 30_000 },
       database: { poolSize: 4, statementTimeoutMs: 2000, connectTimeoutMs: 500 },
       limits: {
@@ -119,6 +126,9 @@ describe('configuration', () => {
     ['SERVICE_HOSTNAME', '-bad-.example.com'],
     ['DATABASE_URL', 'mysql://x@y/z'],
     ['DATABASE_URL', 'nonsense'],
+    ['DATABASE_LISTEN_URL', 'http://db/x'],
+    ['EVENT_RETENTION_HOURS', '0'],
+    ['MAX_SUBSCRIPTIONS', 'lots'],
     ['LOG_LEVEL', 'loud'],
     ['MAX_DEPTH', '0'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],

@@ -6,6 +6,7 @@ import './invite-code-use.js';
 import './invite-code-listing.js';
 import './create-invite-codes.js';
 import './disable-invite-codes.js';
+import './invite-code-event.js';
 
 builder.queryType({
   description:
