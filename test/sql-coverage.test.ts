@@ -153,7 +153,8 @@ describe('what the SQL answers cover', () => {
     () => {
       const code = schema.getType('InviteCode') as GraphQLObjectType;
       const available = code.getFields().available!;
-      const check = (caller: Caller) => new ScopeCheck({ caller, requestId: 'req-scopes', generateCode: () => 'x', events: noEvents });
+      const check = (caller: Caller) =>
+        new ScopeCheck({ caller, requestId: 'req-scopes', generateCode: () => 'x', events: noEvents });
       expect(() => check(ownerCaller).ensureAllowed(code, available, { forAccount: owner })).not.toThrow();
       expect(() => check(ownerCaller).ensureAllowed(code, available, { forAccount: randomDid() })).toThrow(Refusal);
       // Rows of unknown owners: the scope reads forAccount, which is not the same on every row.

@@ -81,7 +81,10 @@ export class EventFeed {
    * A subscription: the retained events after `after` (then live ones), or live ones only.
    * Refuses an expired cursor and a subscription over MAX_SUBSCRIPTIONS.
    */
-  async subscribe(after: EventPosition | undefined, accepts: (event: StoredEvent) => boolean): Promise<EventSubscriber> {
+  async subscribe(
+    after: EventPosition | undefined,
+    accepts: (event: StoredEvent) => boolean,
+  ): Promise<EventSubscriber> {
     if (this.closed) throw new DomainError(ErrorCode.TooManySubscriptions, 'The gateway is shutting down');
     if (this.subscribers.size >= this.options.maxSubscriptions) {
       throw new DomainError(

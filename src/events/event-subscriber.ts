@@ -11,7 +11,9 @@ export class EventSubscriber implements AsyncIterableIterator<StoredEvent> {
   /** Receiving live events from the feed (false while replaying from the table). */
   live = false;
   private readonly queue: StoredEvent[] = [];
-  private waiting: { resolve: (result: IteratorResult<StoredEvent>) => void; reject: (error: Error) => void } | undefined;
+  private waiting:
+    | { resolve: (result: IteratorResult<StoredEvent>) => void; reject: (error: Error) => void }
+    | undefined;
   private failedWith: Error | undefined;
   private ended = false;
   private spaceWaiters: (() => void)[] = [];
@@ -110,7 +112,10 @@ export class EventSubscriber implements AsyncIterableIterator<StoredEvent> {
     this.waiting = undefined;
     if (!waiting) return;
     const error = this.failedWith;
-    if (!error) return waiting.resolve({ value: undefined, done: true });
+    if (!error) {
+      waiting.resolve({ value: undefined, done: true });
+      return;
+    }
     this.failedWith = undefined;
     waiting.reject(error);
   }

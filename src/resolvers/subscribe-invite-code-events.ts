@@ -12,7 +12,10 @@ export interface InviteCodeEventFilter {
 
 /** Where subscriptions come from (src/events/event-feed.ts). */
 export interface EventSource {
-  subscribe(after: EventPosition | undefined, accepts: (event: StoredEvent) => boolean): Promise<AsyncIterable<StoredEvent>>;
+  subscribe(
+    after: EventPosition | undefined,
+    accepts: (event: StoredEvent) => boolean,
+  ): Promise<AsyncIterable<StoredEvent>>;
 }
 
 /** What a stream yields: an event, or the error that ended it (delivered as the stream's last result). */

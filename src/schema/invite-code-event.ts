@@ -4,7 +4,7 @@ import { findInviteCode } from '../resolvers/find-invite-code.js';
 import { findInviteCodeUse } from '../resolvers/find-invite-code-use.js';
 import type { StoredEvent } from '../resolvers/invite-code-event-reader.js';
 import { type EventOrFailure, subscribeInviteCodeEvents } from '../resolvers/subscribe-invite-code-events.js';
-import { builder } from './builder.js';
+import { builder, refusalFor } from './builder.js';
 import { InviteCode } from './invite-code.js';
 import { InviteCodeUse } from './invite-code-use.js';
 
@@ -72,12 +72,11 @@ builder.subscriptionField('inviteCodeEvents', (t) =>
       after: t.arg.string({ description: 'The cursor of the last event received, to resume after it.' }),
       filter: t.arg({ type: InviteCodeEventFilter, description: 'Only the events that match.' }),
     },
-    authScopes: (_root, _args, { caller }) => ({
-      admin: true,
-      account: caller.kind === 'account' ? caller.did : '',
-    }),
-    subscribe: (_root, args, { caller, events }) =>
-      subscribeInviteCodeEvents(events, caller.kind === 'account' ? caller.did : undefined, args),
+    // Checked when the subscription starts (scope-auth would check each event only).
+    subscribe: (_root, args, { caller, events }) => {
+      if (caller.kind !== 'admin' && caller.kind !== 'account') throw refusalFor(caller);
+      return subscribeInviteCodeEvents(events, caller.kind === 'account' ? caller.did : undefined, args);
+    },
     resolve: (item: EventOrFailure) => {
       if ('failure' in item) throw item.failure;
       return item;

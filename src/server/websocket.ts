@@ -46,10 +46,17 @@ export function serveWebSockets(server: Server, gateway: Gateway, options: WebSo
       onSubscribe: async (context, _id, payload) => {
         const query = documents ? trustedQuery(documents, payload) : payload.query;
         if (query === undefined) {
-          return [new GraphQLError('Only trusted documents may run here', { extensions: { code: ErrorCode.Forbidden } })];
+          return [
+            new GraphQLError('Only trusted documents may run here', { extensions: { code: ErrorCode.Forbidden } }),
+          ];
         }
         const request = upgradeRequest(context.extra.request, context.connectionParams);
-        const enveloped = gateway.getEnveloped({ request, req: context.extra.request, webSocket: true, params: payload });
+        const enveloped = gateway.getEnveloped({
+          request,
+          req: context.extra.request,
+          webSocket: true,
+          params: payload,
+        });
         let document: ReturnType<Envelope['parse']>;
         try {
           document = enveloped.parse(query);
