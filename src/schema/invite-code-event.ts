@@ -1,4 +1,5 @@
 import { getPrisma } from '../db/prisma.js';
+import { retryWhileUnavailable } from '../db/retry.js';
 import { encodeEventCursor } from '../resolvers/event-cursor.js';
 import { findInviteCode } from '../resolvers/find-invite-code.js';
 import { findInviteCodeUse } from '../resolvers/find-invite-code-use.js';
@@ -40,8 +41,9 @@ const InviteCodeEvent = builder.objectRef<StoredEvent>('InviteCodeEvent').implem
     inviteCode: t.prismaField({
       type: InviteCode,
       description: 'The code, as it is when the event is delivered.',
+      // An event was read, so the database answers: a failure here is a pooled connection it ended.
       resolve: async (query, event) => {
-        const code = await findInviteCode(getPrisma(), event.code, query);
+        const code = await retryWhileUnavailable(() => findInviteCode(getPrisma(), event.code, query));
         if (!code) throw new Error(`the code of event ${encodeEventCursor(event)} is gone`);
         return code;
       },
@@ -50,7 +52,10 @@ const InviteCodeEvent = builder.objectRef<StoredEvent>('InviteCodeEvent').implem
       type: InviteCodeUse,
       nullable: true,
       description: 'The new use, for USED; null otherwise.',
-      resolve: (query, event) => (event.usedBy ? findInviteCodeUse(getPrisma(), event.usedBy, query) : null),
+      resolve: (query, event) => {
+        const { usedBy } = event;
+        return usedBy ? retryWhileUnavailable(() => findInviteCodeUse(getPrisma(), usedBy, query)) : null;
+      },
     }),
   }),
 });
