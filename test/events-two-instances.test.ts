@@ -170,7 +170,10 @@ describe('events across two instances', () => {
 
     const truth = await committed();
     const all = truth.map(({ key }) => key).sort();
-    const accounts = truth.filter(({ forAccount }) => forAccount === account).map(({ key }) => key).sort();
+    const accounts = truth
+      .filter(({ forAccount }) => forAccount === account)
+      .map(({ key }) => key)
+      .sort();
     const joined = () => [...adminSse.events(), ...(resumed?.events() ?? [])];
     await until(
       () =>
@@ -184,7 +187,11 @@ describe('events across two instances', () => {
         `truth ${all.length}/${accounts.length}; sse ${adminSse.events().length}+${resumed?.events().length} ` +
         `ws ${adminWs.events().length} account ws ${accountWs.events().length} sse ${accountSse.events().length}; ` +
         `errors ${JSON.stringify([adminSse, resumed, adminWs, accountWs, accountSse].map((s) => s?.results.filter((r) => r.errors)))} ` +
-        `${a.stdout().split('\n').filter((l) => l.includes('"level":4') || l.includes('"level":5')).slice(-5)}`,
+        `${a
+          .stdout()
+          .split('\n')
+          .filter((l) => l.includes('"level":4') || l.includes('"level":5'))
+          .slice(-5)}`,
     );
     await new Promise((settle) => setTimeout(settle, 1_000));
 

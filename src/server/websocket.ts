@@ -57,14 +57,15 @@ export function serveWebSockets(server: Server, gateway: Gateway, options: WebSo
           webSocket: true,
           params: payload,
         });
+        // GraphQL Armor refuses by throwing from parse or validate, with its own code already set.
         let document: ReturnType<Envelope['parse']>;
         try {
           document = enveloped.parse(query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
+          return [error instanceof GraphQLError ? error : new GraphQLError('Invalid operation')];
         }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           document,

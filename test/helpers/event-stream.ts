@@ -168,7 +168,10 @@ export function subscribeWebSocket(
       {
         next: (result) => collector.push(result as StreamResult),
         error: (error) => {
-          collector.push({ errors: [{ message: String((error as Error).message ?? JSON.stringify(error)) }] });
+          // graphql-ws reports refused operations as an array of GraphQL errors, a closed socket as a CloseEvent.
+          collector.push({
+            errors: Array.isArray(error) ? error : [{ message: String((error as Error).message ?? 'socket closed') }],
+          });
           collector.finish();
           done();
         },
