@@ -42,13 +42,15 @@ export function graphiqlOptions(
 ): GraphiQLOptions {
   const socket = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress;
   if (!adminHeader || !isLoopbackAddress(socket) || !isLoopbackHost(request.headers.get('host'))) {
-    return { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY };
+    return { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY, subscriptionsProtocol: 'SSE' };
   }
   return {
     title: 'invitegate',
     defaultQuery: `${PREFILLED}\n${dashboard}`,
     headers: JSON.stringify({ Authorization: adminHeader }, null, 2),
     defaultEditorToolsVisibility: 'headers',
+    // Subscriptions over SSE carry the Headers tab (a WebSocket upgrade from a browser cannot).
+    subscriptionsProtocol: 'SSE',
   };
 }
 
