@@ -61,7 +61,8 @@ export async function measureEvents(
 ): Promise<void> {
   report('');
   report(
-    `| subscribers | redemptions/s (c=${connections}) | delivery p50 ms | delivery p99 ms | events delivered/s (all subscribers) | events lost |`,
+    `| subscribers | redemptions/s (c=${connections}) | delivery p50 ms | delivery p99 ms | ` +
+      'events delivered/s (all subscribers) | events lost |',
   );
   report('|---|---|---|---|---|---|');
   for (const subscribers of [0, 1, 100]) {
@@ -92,7 +93,8 @@ export async function measureEvents(
     }
     const cell = (values: number[], digits = 0) => (values.length ? median(values).toFixed(digits) : '');
     report(
-      `| ${subscribers} | ${cell(rates)} | ${cell(p50s)} | ${cell(p99s)} | ${cell(delivered)} | ${subscribers ? lost : ''} |`,
+      `| ${subscribers} | ${cell(rates)} | ${cell(p50s)} | ${cell(p99s)} | ${cell(delivered)} | ` +
+        `${subscribers ? lost : ''} |`,
     );
   }
 }

@@ -272,8 +272,9 @@ async function main() {
     for (const { name } of scales[0]!.operations) await measureOperation(scales, name);
     if (!args.only || args.only.split(',').includes('events')) {
       report('');
+      const scale = codesOf(scales[0]!.codes);
       report(
-        `Events (\`--only events\`): q4-distinct redemptions while admin subscribers listen over SSE; ${codesOf(scales[0]!.codes)} codes.`,
+        `Events (\`--only events\`): q4-distinct redemptions while admin subscribers listen over SSE; ${scale} codes.`,
       );
       const redeem = operations('').find(({ name }) => name === 'q4-distinct')!.body as () => string;
       await measureEvents(

@@ -59,7 +59,8 @@ async function committed(): Promise<{ key: string; forAccount: string }[]> {
   try {
     const { rows } = await client.query<{ key: string; for_account: string }>(`
       SELECT 'CREATED ' || code AS key, for_account FROM invite_code
-      UNION ALL SELECT 'USED ' || u.code || ' ' || u.used_by, c.for_account FROM invite_code_use u JOIN invite_code c USING (code)
+      UNION ALL SELECT 'USED ' || u.code || ' ' || u.used_by, c.for_account
+        FROM invite_code_use u JOIN invite_code c USING (code)
       UNION ALL SELECT 'DISABLED ' || code, for_account FROM invite_code WHERE disabled`);
     return rows.map((row) => ({ key: row.key, forAccount: row.for_account }));
   } finally {
@@ -186,7 +187,9 @@ describe('events across two instances', () => {
       () =>
         `truth ${all.length}/${accounts.length}; sse ${adminSse.events().length}+${resumed?.events().length} ` +
         `ws ${adminWs.events().length} account ws ${accountWs.events().length} sse ${accountSse.events().length}; ` +
-        `errors ${JSON.stringify([adminSse, resumed, adminWs, accountWs, accountSse].map((s) => s?.results.filter((r) => r.errors)))} ` +
+        `errors ${JSON.stringify(
+          [adminSse, resumed, adminWs, accountWs, accountSse].map((s) => s?.results.filter((r) => r.errors)),
+        )} ` +
         `${a
           .stdout()
           .split('\n')

@@ -69,8 +69,7 @@ export class NotificationListener {
   private async connect(): Promise<void> {
     if (this.closed) return;
     const client = new pg.Client({
-      connectionString: this.url,
-      application_name: 'invitegate-listener',
+      connectionString: listenerUrl(this.url),
       connectionTimeoutMillis: this.connectTimeoutMs,
       keepAlive: true,
     });
@@ -109,4 +108,17 @@ export class NotificationListener {
     this.retryTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
   }
+}
+
+/**
+ * The URL with its application_name (the gateway's, or "invitegate") suffixed "-listener": how
+ * operators tell this connection from the pool's in pg_stat_activity.
+ */
+function listenerUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set(
+    'application_name',
+    `${parsed.searchParams.get('application_name') ?? 'invitegate'}-listener`,
+  );
+  return parsed.toString();
 }

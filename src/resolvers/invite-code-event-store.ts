@@ -53,7 +53,8 @@ export async function recordInviteCodeEvents(
       RETURNING code, for_account, last_event_xid, created_at
     ), listed AS (SELECT code, n FROM unnest(${codes}::text[]) WITH ORDINALITY AS listed(code, n))
     INSERT INTO invite_code_event (order_xid, kind, code, for_account, at)
-    SELECT c.last_event_xid::text::bigint, ${kind}, c.code, c.for_account, coalesce(${at ?? null}::timestamptz, c.created_at)
+    SELECT c.last_event_xid::text::bigint, ${kind}, c.code, c.for_account,
+      coalesce(${at ?? null}::timestamptz, c.created_at)
     FROM changed c JOIN listed USING (code) ORDER BY listed.n`;
 }
 
