@@ -1,5 +1,5 @@
 // npm run bench -- [--scale 10000[,1000000]] [--seconds 10] [--rounds 3] [--connections 16,64]
-//                  [--only q1,q3] [--soak 300] [--startup] [--write] [--profile DIR] [--rate 400]
+//                  [--only q1,q3,events] [--soak 300] [--startup] [--write] [--profile DIR] [--rate 400]
 //                  [--topology]
 // Measures the production gateway (compiled, NODE_ENV=production) against a Postgres with a
 // deterministic dataset; q1 also against hand-written SQL baselines, in the same run. Several
@@ -15,6 +15,7 @@ import { applyMigrations } from '../src/db/migrations.js';
 import { startBaselineServer } from './baseline-server.js';
 import { deepUsageCursor, loadDataset, loadInviteTree } from './dataset.js';
 import { processCpuMs, startGatewayProcess, treeRssMb, waitForReady, type GatewayProcess } from './gateway-process.js';
+import { measureEvents } from './events.js';
 import { measure, median, type LoadResult } from './load.js';
 import { sampleScheduling, schedulingPerRequest, type SchedulingPerRequest } from './scheduling.js';
 import { operations, type Operation } from './operations.js';
@@ -356,6 +357,25 @@ async function main() {
           report();
           for (const line of tableLines) report(line);
         });
+    }
+    if (!args.only || args.only.split(',').includes('events')) {
+      report('');
+      const scale = codesOf(scales[0]!.codes);
+      report(
+        `Events (\`--only events\`): q4-distinct redemptions while admin subscribers listen over SSE; ${scale} codes.`,
+      );
+      const redeem = operations('').find(({ name }) => name === 'q4-distinct')!.body as () => string;
+      await measureEvents(
+        scales[0]!.gateway.url,
+        auth.authorization,
+        redeem,
+        {
+          seconds,
+          rounds,
+          connections: connectionCounts[0]!,
+        },
+        report,
+      );
     }
     const [first] = scales;
     if (Number(args.soak) > 0)

@@ -36,6 +36,13 @@ export interface Config {
   /** Redis for state shared by instances (the admin login limit); unset: none. */
   redisUrl: string | undefined;
   /**
+   * Session connection for LISTEN (a transaction pooler cannot hold one); undefined: the
+   * database's own URL.
+   */
+  databaseListenUrl: string | undefined;
+  /** Live events: how long they are kept for resuming, and how many subscriptions one instance serves. */
+  events: { retentionHours: number; maxSubscriptions: number };
+  /**
    * Proxies (addresses, CIDRs, or loopback/linklocal/uniquelocal) whose X-Forwarded-For hops are
    * believed; empty: none.
    */
@@ -82,7 +89,8 @@ type Env = Record<string, string | undefined>;
 export function readConfig(env: Env = process.env): Config {
   return {
     port: readPort(env, 'PORT', 4000),
-    databaseUrl: readDatabaseUrl(env),
+    databaseUrl: readDatabaseUrl(env, 'DATABASE_URL'),
+    databaseListenUrl: readDatabaseUrl(env, 'DATABASE_LISTEN_URL'),
     dataDir: nonEmpty(env, 'DATA_DIR') ?? '.data',
     adminPassword: nonEmpty(env, 'ADMIN_PASSWORD'),
     jwtSecret: nonEmpty(env, 'JWT_SECRET'),
@@ -104,6 +112,10 @@ export function readConfig(env: Env = process.env): Config {
       store: readFailureStore(env),
     },
     redisUrl: readRedisUrl(env),
+    events: {
+      retentionHours: readInt(env, 'EVENT_RETENTION_HOURS', 168, 1, 87_600),
+      maxSubscriptions: readInt(env, 'MAX_SUBSCRIPTIONS', 1_000, 0, 1_000_000),
+    },
     database: {
       poolSize: readInt(env, 'DB_POOL_SIZE', 10, 1, 1000),
       statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
@@ -205,17 +217,17 @@ function readHttpUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
-function readDatabaseUrl(env: Env): string | undefined {
-  const raw = nonEmpty(env, 'DATABASE_URL');
+function readDatabaseUrl(env: Env, name: string): string | undefined {
+  const raw = nonEmpty(env, name);
   if (raw === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'not a URL (expected postgresql://user@host:port/db)');
+    throw new ConfigError(name, 'not a URL (expected postgresql://user@host:port/db)');
   }
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
-    throw new ConfigError('DATABASE_URL', `expected a postgresql:// URL, got "${url.protocol}//..."`);
+    throw new ConfigError(name, `expected a postgresql:// URL, got "${url.protocol}//..."`);
   }
   return raw;
 }

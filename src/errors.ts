@@ -18,6 +18,10 @@ export const ErrorCode = {
   DatabaseUnavailable: 'DatabaseUnavailable',
   /** Too many failed admin logins from one client. */
   RateLimited: 'RateLimited',
+  /** A subscription whose client did not keep up with its events, ended (resume with `after`). */
+  SlowSubscriber: 'SlowSubscriber',
+  /** The gateway serves as many subscriptions as it may (MAX_SUBSCRIPTIONS); try again later or elsewhere. */
+  TooManySubscriptions: 'TooManySubscriptions',
   /** Anything unexpected, masked, with `extensions.requestId`. */
   InternalServerError: 'InternalServerError',
 } as const;

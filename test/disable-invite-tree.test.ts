@@ -58,6 +58,26 @@ describe('disableInviteTree', () => {
     expect(await disableInviteTree(getPrisma(), { account: wave.a })).toEqual({ accountCount: 4, codes: [] });
   });
 
+  it('writes one DISABLED event per code it changed, in the same statement, and none for the rest', async () => {
+    const wave = await spamWave();
+    const codes = [wave.usedOfA, wave.spareOfA, wave.usedOfB, wave.disabledOfB, wave.codeOfD, wave.codeOfP];
+    const disabledEvents = () =>
+      getPrisma().inviteCodeEvent.findMany({
+        where: { kind: 'DISABLED', code: { in: codes as string[] } },
+        orderBy: { id: 'asc' },
+        select: { code: true, forAccount: true },
+      });
+    const before = await disabledEvents();
+    expect(before).toEqual([{ code: wave.disabledOfB, forAccount: wave.b }]);
+    const result = await disableInviteTree(getPrisma(), { account: wave.a });
+    const written = (await disabledEvents()).slice(before.length);
+    expect(written).toEqual(result.codes);
+    expect(written.map(({ code }) => code)).not.toContain(wave.disabledOfB);
+    // A repeat changes nothing and writes nothing.
+    await disableInviteTree(getPrisma(), { account: wave.a });
+    expect(await disabledEvents()).toHaveLength(before.length + written.length);
+  });
+
   it('answers the contract’s counts; includeAccount: false spares the account’s own codes', async () => {
     const wave = await spamWave();
     const spared = await execute(gateway, DisableInviteTreeDocument, {

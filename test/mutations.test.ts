@@ -197,8 +197,8 @@ describe('createInviteCodes', () => {
         variables: { forAccounts },
       });
       expect(result.errors).toBeUndefined();
-      // BEGIN, the insert, COMMIT, then one read for every account's codes.
-      expect(result.statements.filter((sql) => !/^(BEGIN|COMMIT)/i.test(sql))).toHaveLength(2);
+      // BEGIN, the insert, the CREATED events, COMMIT, then one read for every account's codes.
+      expect(result.statements.filter((sql) => !/^(BEGIN|COMMIT)/i.test(sql))).toHaveLength(3);
     }
   });
 });

@@ -5,6 +5,10 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventFeed } from '../src/events/event-feed.js';
+import type { Gateway } from '../src/server/gateway.js';
+import { startTestFeed, subscribeSse } from './helpers/event-stream.js';
+import { createCodes, redeem } from './helpers/fixtures.js';
 import { ADMIN_PASSWORD, post, randomDid, startTestGateway } from './helpers/gateway.js';
 import { type LoopbackServer, serveOnLoopback } from './helpers/loopback-server.js';
 
@@ -30,15 +34,22 @@ function variablesFor(query: string): Record<string, unknown> {
 }
 
 describe('README examples', () => {
-  const gateway = startTestGateway();
+  startTestGateway(); // connects Prisma for the feed
+  let feed: EventFeed;
+  let gateway: Gateway;
   let served: LoopbackServer;
   let base = '';
 
   beforeAll(async () => {
+    feed = await startTestFeed();
+    gateway = startTestGateway({ events: feed });
     served = await serveOnLoopback(gateway);
     base = served.origin;
   });
-  afterAll(() => served.close());
+  afterAll(async () => {
+    await feed.close();
+    await served.close();
+  });
 
   it('has examples of both kinds', () => {
     expect(shellExamples.length).toBeGreaterThanOrEqual(2);
@@ -46,6 +57,18 @@ describe('README examples', () => {
   });
 
   it.each(graphqlExamples.map((query) => [query.split('\n')[0], query]))('GraphQL: %s', async (_, query) => {
+    if (query!.startsWith('subscription')) {
+      // Subscribed over SSE; a redemption then gives it an event.
+      const stream = await subscribeSse(gateway.fetch, 'http://yoga/graphql', {}, { query });
+      await new Promise((settle) => setTimeout(settle, 200));
+      const [code] = await createCodes(gateway);
+      await redeem(gateway, code!);
+      const [first] = await stream.waitFor(1);
+      stream.close();
+      expect(first?.errors).toBeUndefined();
+      expect(first?.data).toBeTruthy();
+      return;
+    }
     const result = await post(gateway, { query, variables: variablesFor(query!) });
     expect(result.errors).toBeUndefined();
     expect(result.data).toBeTruthy();

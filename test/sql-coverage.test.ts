@@ -29,6 +29,8 @@ startTestGateway();
 const owner = randomDid();
 const admin: Caller = { kind: 'admin' };
 const ownerCaller: Caller = { kind: 'account', did: owner };
+// Subscriptions play no part in the SQL answers.
+const noEvents = { subscribe: () => Promise.reject(new Error('no events')) };
 
 function planner() {
   const logged: string[] = [];
@@ -155,7 +157,8 @@ describe('what the SQL answers cover', () => {
     () => {
       const code = schema.getType('InviteCode') as GraphQLObjectType;
       const available = code.getFields().available!;
-      const check = (caller: Caller) => new ScopeCheck({ caller, requestId: 'req-scopes', generateCode: () => 'x' });
+      const check = (caller: Caller) =>
+        new ScopeCheck({ caller, requestId: 'req-scopes', generateCode: () => 'x', events: noEvents });
       expect(() => check(ownerCaller).ensureAllowed(code, available, { forAccount: owner })).not.toThrow();
       expect(() => check(ownerCaller).ensureAllowed(code, available, { forAccount: randomDid() })).toThrow(Refusal);
       // Rows of unknown owners: the scope reads forAccount, which is not the same on every row.

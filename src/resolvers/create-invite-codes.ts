@@ -7,6 +7,7 @@ import { ensureIntInRange, quote } from './checks.js';
 import type { CodeGenerator } from './generate-invite-code.js';
 import { claimOrReplay, ensureValidIdempotencyKey, type IdempotentOperation } from './idempotency-key.js';
 import { pruneIdempotencyKeys, recordIdempotentCodes } from './idempotency-key-store.js';
+import { recordCreatedEvents } from './invite-code-event-store.js';
 import { insertInviteCodes, readInviteCodesInOrder } from './new-invite-code-store.js';
 
 export const ADMIN = 'admin';
@@ -65,6 +66,7 @@ export async function createInviteCodes(
       createdAt,
       generateCode: options.generateCode,
     });
+    await recordCreatedEvents(tx, made);
     if (key !== undefined) await recordIdempotentCodes(tx, key, made);
     return readInviteCodesInOrder(tx, made, options.selection);
   }, TRANSACTION_TIMING);

@@ -4,6 +4,7 @@ import type { InviteCodeSelection } from './invite-code-query.js';
 import { ADMIN } from './create-invite-codes.js';
 import { InvalidRequestError } from '../errors.js';
 import { ensureText } from './checks.js';
+import { BUMP_EVENT_XID, eventsFromChanged } from './invite-code-event-store.js';
 
 export interface DisableInviteCodesInput {
   codes?: string[] | null;
@@ -33,12 +34,16 @@ export async function disableInviteCodes(
   for (const [index, code] of codes.entries()) ensureText(`codes[${index}]`, code);
   for (const [index, account] of accounts.entries()) ensureText(`accounts[${index}]`, account);
   if (codes.length === 0 && accounts.length === 0) return [];
+  const at = new Date();
   return db.$transaction(async (tx) => {
-    const disabled = await tx.inviteCode.updateManyAndReturn({
-      where: { disabled: false, OR: [{ code: { in: codes } }, { forAccount: { in: accounts } }] },
-      data: { disabled: true },
-      select: { code: true },
-    });
+    // The change and its DISABLED events: one statement (invite-code-event-store.ts).
+    const disabled = await tx.$queryRaw<{ code: string }[]>`
+      WITH changed AS (
+        UPDATE invite_code SET disabled = true, ${BUMP_EVENT_XID}
+        WHERE disabled = false AND (code = ANY(${codes}::text[]) OR for_account = ANY(${accounts}::text[]))
+        RETURNING code, for_account, last_event_xid
+      ), events AS (${eventsFromChanged('changed', 'DISABLED', at)})
+      SELECT code FROM changed`;
     if (disabled.length === 0) return [];
     return tx.inviteCode.findMany({
       ...selection,

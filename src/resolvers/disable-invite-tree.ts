@@ -15,15 +15,14 @@ export const DISABLE_TREE_TIMEOUT_MS = 120_000;
 
 /**
  * The anti-abuse move the PDS lacks: disables every enabled code owned by the account's
- * descendants (and by the account, unless includeAccount is false), in one transaction.
- * Returns the codes it changed: each is one DISABLED event once events are written (the seam:
- * write them here, in this transaction, from `codes`).
+ * descendants (and by the account, unless includeAccount is false), in one transaction, with one
+ * DISABLED event per code it changed (written by the same statement). Returns those codes.
  */
 export function disableInviteTree(db: Db, { account, includeAccount }: DisableInviteTreeInput): Promise<DisabledTree> {
   return db.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${DISABLE_TREE_TIMEOUT_MS}`);
-      return disableTreeCodes(tx, account, includeAccount ?? true);
+      return disableTreeCodes(tx, account, includeAccount ?? true, new Date());
     },
     { timeout: DISABLE_TREE_TIMEOUT_MS, maxWait: DISABLE_TREE_TIMEOUT_MS },
   );

@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
+import { BUMP_EVENT_XID } from './invite-code-event-store.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -26,13 +27,22 @@ export async function isInvited(tx: Tx, did: string): Promise<boolean> {
   return (await tx.inviteCodeUse.count({ where: { usedBy: did } })) > 0;
 }
 
-/** Records a use and keeps the code's maintained use count in step with it: one statement. */
+/**
+ * Records a use, keeps the code's maintained use count in step with it and writes its USED event
+ * (invite-code-event-store.ts): one statement.
+ */
 export async function insertInviteCodeUse(tx: Tx, code: string, usedBy: string, usedAt: Date): Promise<void> {
   await tx.$executeRaw`
     WITH used AS (
-      INSERT INTO invite_code_use (code, used_by, used_at) VALUES (${code}, ${usedBy}, ${usedAt}) RETURNING code
+      INSERT INTO invite_code_use (code, used_by, used_at) VALUES (${code}, ${usedBy}, ${usedAt})
+      RETURNING code, used_by, used_at
+    ), counted AS (
+      UPDATE invite_code SET used_count = used_count + 1, ${BUMP_EVENT_XID}
+      WHERE code IN (SELECT code FROM used) RETURNING code, for_account, last_event_xid
     )
-    UPDATE invite_code SET used_count = used_count + 1 WHERE code IN (SELECT code FROM used)`;
+    INSERT INTO invite_code_event (order_xid, kind, code, for_account, used_by, at)
+    SELECT counted.last_event_xid::text::bigint, 'USED', code, counted.for_account, used.used_by, used.used_at
+    FROM counted JOIN used USING (code)`;
 }
 
 /** Whether an error is a unique-constraint violation (Prisma's P2002, or raw SQL's 23505). */

@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ADMIN } from './create-invite-codes.js';
+import { eventsText } from './invite-code-event-store.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -40,23 +41,26 @@ export interface DisabledTree {
 
 /**
  * Disables every enabled code of the account's descendants (and of the account itself when
- * `includeAccount`): one recursive statement that returns the codes it changed.
+ * `includeAccount`) and writes one DISABLED event per code it changed, made at `at`: one
+ * recursive statement that returns the codes it changed.
  */
-export async function disableTreeCodes(tx: Tx, did: string, includeAccount: boolean): Promise<DisabledTree> {
+export async function disableTreeCodes(tx: Tx, did: string, includeAccount: boolean, at: Date): Promise<DisabledTree> {
   // Two arrays rather than JSON objects: a spam wave may change 100,000 codes.
   const [row] = await tx.$queryRawUnsafe<{ accountCount: number; codes: string[]; owners: string[] }[]>(
     `WITH RECURSIVE ${TREE},
     accounts AS (SELECT did FROM tree WHERE $2::boolean OR did <> root),
     disabled AS (
-      UPDATE invite_code c SET disabled = true FROM accounts
+      UPDATE invite_code c SET disabled = true, ${eventsText.bumpXid} FROM accounts
       WHERE c.for_account = accounts.did AND NOT c.disabled
-      RETURNING c.code, c.for_account
-    )
+      RETURNING c.code, c.for_account, c.last_event_xid
+    ),
+    events AS (${eventsText.fromChanged('disabled', 'DISABLED', '$3')})
     SELECT (SELECT count(*)::int FROM accounts) AS "accountCount",
       coalesce((SELECT array_agg(code ORDER BY code) FROM disabled), '{}') AS codes,
       coalesce((SELECT array_agg(for_account ORDER BY code) FROM disabled), '{}') AS owners`,
     [did],
     includeAccount,
+    at,
   );
   if (!row) return { accountCount: 0, codes: [] };
   return {

@@ -4,6 +4,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
+import type { Caller } from '../auth/credentials.js';
 import type { GraphQLContext } from '../context.js';
 import { getPrisma } from '../db/prisma.js';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
@@ -43,21 +44,7 @@ export const builder = new SchemaBuilder<{
       owner: (code: { forAccount: string }) => caller.kind === 'account' && caller.did === code.forAccount,
       self: (account: { did: string }) => caller.kind === 'account' && caller.did === account.did,
     }),
-    unauthorizedError: (_parent, { caller }) => {
-      if (caller.kind === 'anonymous') {
-        return new GraphQLError(
-          'Authentication required: send "Authorization: Basic <base64 of admin:password>" as the admin, ' +
-            'or "Authorization: Bearer <access token>" as an account',
-          { extensions: { code: ErrorCode.AuthRequired } },
-        );
-      }
-      if (caller.kind === 'invalid') {
-        return new GraphQLError(`Invalid credentials: ${caller.reason}`, {
-          extensions: { code: ErrorCode.AuthRequired },
-        });
-      }
-      return new GraphQLError('Not allowed for these credentials', { extensions: { code: ErrorCode.Forbidden } });
-    },
+    unauthorizedError: (_parent, { caller }) => refusalFor(caller),
   },
   complexity: {
     defaultComplexity: 1,
@@ -111,3 +98,18 @@ export const builder = new SchemaBuilder<{
     },
   },
 });
+
+/** The error for a caller that a scope refused: AuthRequired without (valid) credentials, else Forbidden. */
+export function refusalFor(caller: Caller): GraphQLError {
+  if (caller.kind === 'anonymous') {
+    return new GraphQLError(
+      'Authentication required: send "Authorization: Basic <base64 of admin:password>" as the admin, ' +
+        'or "Authorization: Bearer <access token>" as an account',
+      { extensions: { code: ErrorCode.AuthRequired } },
+    );
+  }
+  if (caller.kind === 'invalid') {
+    return new GraphQLError(`Invalid credentials: ${caller.reason}`, { extensions: { code: ErrorCode.AuthRequired } });
+  }
+  return new GraphQLError('Not allowed for these credentials', { extensions: { code: ErrorCode.Forbidden } });
+}

@@ -9,6 +9,7 @@ import './disable-invite-codes.js';
 import './account.js';
 import './account-invitees.js';
 import './disable-invite-tree.js';
+import './invite-code-event.js';
 
 builder.queryType({
   description:

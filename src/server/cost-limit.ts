@@ -10,20 +10,27 @@ import { ErrorCode } from '../errors.js';
  */
 export function useCostLimit(maxCost: number): Plugin {
   const costs = new CostCache();
+  const refusal = (args: ExecutionArgs) => {
+    const cost = costs.get(args, operationCost);
+    if (cost === undefined || cost <= maxCost) return undefined;
+    return {
+      errors: [
+        new GraphQLError(
+          `Query cost ${cost} exceeds the limit of ${maxCost}: ask for smaller pages or fewer nested lists`,
+          { extensions: { code: ErrorCode.QueryTooComplex } },
+        ),
+      ],
+    };
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = costs.get(args, operationCost);
-      if (cost === undefined || cost <= maxCost) return;
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(
-            `Query cost ${cost} exceeds the limit of ${maxCost}: ask for smaller pages or fewer nested lists`,
-            {
-              extensions: { code: ErrorCode.QueryTooComplex },
-            },
-          ),
-        ],
-      });
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    // Subscriptions (over SSE and WebSocket) never reach onExecute: each event is an execution of its own.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   };
 }

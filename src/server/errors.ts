@@ -1,5 +1,5 @@
 import { PothosValidationError } from '@pothos/core';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.js';
 import type { Logger } from '../logger.js';
@@ -12,17 +12,27 @@ import { DomainError, ErrorCode } from '../errors.js';
  * replaced by a generic error that carries only that id.
  */
 export function useErrorCodes(logger: Logger): Plugin<GraphQLContext> {
-  return {
-    onExecute() {
-      return {
-        onExecuteDone({ args, result, setResult }) {
-          if (!('errors' in result) || !result.errors?.length) return;
-          const context = args.contextValue as GraphQLContext;
-          setResult({ ...result, errors: result.errors.map((error) => toClientError(error, context, logger)) });
-        },
-      };
-    },
+  const mapErrors = ({ args, result, setResult }: ResultPayload) => {
+    if (!('errors' in result) || !result.errors?.length) return;
+    const context = args.contextValue as GraphQLContext;
+    setResult({ ...result, errors: result.errors.map((error) => toClientError(error, context, logger)) });
   };
+  return {
+    onExecute: () => ({ onExecuteDone: (payload) => mapErrors(payload as ResultPayload) }),
+    // A subscription's start (its refusal) and each of its events.
+    onSubscribe: () => ({
+      onSubscribeResult: (payload) => {
+        mapErrors(payload as ResultPayload);
+        return { onNext: (next) => mapErrors(next as ResultPayload) };
+      },
+    }),
+  };
+}
+
+interface ResultPayload {
+  args: { contextValue: unknown };
+  result: ExecutionResult | AsyncIterable<ExecutionResult>;
+  setResult: (result: ExecutionResult) => void;
 }
 
 function toClientError(error: GraphQLError, context: GraphQLContext, logger: Logger): GraphQLError {

@@ -10,7 +10,8 @@ import type { AuthSettings } from '../auth/credentials.js';
 import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { MemoryFailureLimiter } from '../auth/memory-failure-limiter.js';
 import { DEFAULT_QUERY_LIMITS, type Config, type QueryLimits } from '../config.js';
-import { ErrorCode } from '../errors.js';
+import { DomainError, ErrorCode } from '../errors.js';
+import type { EventSource } from '../resolvers/subscribe-invite-code-events.js';
 import type { GraphQLContext } from '../context.js';
 import { getPrisma, poolStats } from '../db/prisma.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +22,7 @@ import { CredentialGuard, useAuthRateLimit } from './auth-rate-limit.js';
 import { clientReader } from './client-address.js';
 import { adminCredentialCheck } from './credential-checks.js';
 import { useErrorCodes } from './errors.js';
+import { useEventWakeups } from './event-wakeups.js';
 import { graphiqlOptions } from './graphiql.js';
 import { GraphiQLAssets } from './graphiql-assets.js';
 import { useQueryLimits } from './limits.js';
@@ -57,7 +59,19 @@ export interface GatewayOptions {
   tracerProvider?: TracerProvider;
   /** Answer the listing queries with one JSON-building SQL statement (default true); tests compare both ways. */
   sqlAnswers?: boolean;
+  /** Live events (src/events/event-feed.ts); without them, subscriptions are refused. */
+  events?: GatewayEvents;
 }
+
+/** This instance's events: subscriptions, and the wake-up after each mutation. */
+export interface GatewayEvents extends EventSource {
+  written(): void;
+}
+
+const NO_EVENTS: GatewayEvents = {
+  subscribe: () => Promise.reject(new DomainError(ErrorCode.TooManySubscriptions, 'This gateway serves no events')),
+  written: () => {},
+};
 
 /** Clients that send GET requests (or non-JSON POSTs) must set this header. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
@@ -100,6 +114,7 @@ export function createGateway({
   failureLimiter,
   tracerProvider,
   sqlAnswers = true,
+  events = NO_EVENTS,
 }: GatewayOptions): Gateway {
   const limiter =
     failureLimiter ??
@@ -112,6 +127,11 @@ export function createGateway({
   const codeGenerator = generateCode ?? inviteCodeGenerator(config.serviceHostname);
   const graphiqlAssets = new GraphiQLAssets();
   const adminHeader = prefillAdminHeader ? adminAuthorization(adminPassword) : undefined;
+  const credentialCheck = adminCredentialCheck(adminPassword, config.metricsToken);
+  const checkWebSocketCredentials = async (request: Request, serverContext: unknown) => {
+    const isRight = credentialCheck(request, new URL(request.url));
+    if (isRight) await guard.check(request, serverContext, isRight);
+  };
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -142,10 +162,13 @@ export function createGateway({
     },
     context: async (initial) => {
       const { request } = initial;
+      // Over WebSocket no HTTP request ran the credential check (useAuthRateLimit): run it here, counted alike.
+      if (initial.webSocket === true) await checkWebSocketCredentials(request, initial);
       return {
         caller: await requestCaller(request, guard, auth),
         requestId: requestIdOf(request),
         generateCode: codeGenerator,
+        events,
       };
     },
     plugins: [
@@ -155,11 +178,12 @@ export function createGateway({
       useRequestHints('/graphql', CSRF_HEADER),
       // A browser may not send a "simple" request (a GET, or a form's POST) without this header.
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
-      useAuthRateLimit(guard, adminCredentialCheck(adminPassword, config.metricsToken)),
+      useAuthRateLimit(guard, credentialCheck),
       useInvalidRequestCodes(),
       useRequestErrorCodes(),
       useErrorCodes(logger),
       useRequestLog(logger, metrics),
+      useEventWakeups(events),
       useMetricsEndpoint(metrics, async (request) => (await guard.outcomeOf(request))?.status === 'passed'),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       ...(config.trustedDocuments ? [useTrustedDocuments()] : []),

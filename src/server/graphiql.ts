@@ -48,7 +48,12 @@ export function graphiqlOptions(
 ): GraphiQLOptions {
   const socket = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress;
   if (!adminHeader || !isLoopbackAddress(socket) || !isLoopbackHost(request.headers.get('host'))) {
-    return { title: 'invitegate', defaultQuery: GRAPHIQL_DEFAULT_QUERY, defaultTabs: tabs(GRAPHIQL_DEFAULT_QUERY) };
+    return {
+      title: 'invitegate',
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+      defaultTabs: tabs(GRAPHIQL_DEFAULT_QUERY),
+      subscriptionsProtocol: 'SSE',
+    };
   }
   const headers = JSON.stringify({ Authorization: adminHeader }, null, 2);
   const first = `${PREFILLED}\n${dashboard}`;
@@ -58,6 +63,8 @@ export function graphiqlOptions(
     headers,
     defaultTabs: tabs(first, headers),
     defaultEditorToolsVisibility: 'headers',
+    // Subscriptions over SSE carry the Headers tab (a WebSocket upgrade from a browser cannot).
+    subscriptionsProtocol: 'SSE',
   };
 }
 

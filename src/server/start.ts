@@ -4,10 +4,12 @@ import { adminAuthorization } from '../auth/admin-header.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { applyPendingMigrations } from '../db/migrate-in-child.js';
-import { connectPrisma, disconnectPrisma } from '../db/prisma.js';
+import { connectPrisma, disconnectPrisma, getPrisma } from '../db/prisma.js';
+import { EventFeed } from '../events/event-feed.js';
 import type { Logger } from '../logger.js';
 import { openFailureStore, type FailureLimit } from './failure-store.js';
 import { createGateway } from './gateway.js';
+import { serveWebSockets, type WebSocketService } from './websocket.js';
 import { otlpProcessor, startTracing, type Tracing } from './tracing.js';
 
 export interface RunningGateway {
@@ -27,13 +29,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     throw error;
   });
   const tracing = config.otlpEndpoint ? startTracing(otlpProcessor(config.otlpEndpoint)) : undefined;
-  const server = await serve(config, logger, database, tracing, failures).catch(async (error: unknown) => {
+  const served = await serve(config, logger, database, tracing, failures).catch(async (error: unknown) => {
     await failures.close();
     await disconnectPrisma();
     await database.stop();
     await tracing?.shutdown();
     throw error;
   });
+  const { server, events, webSockets } = served;
   const url = `http://localhost:${portOf(server)}/graphql`;
   logger.info(
     { url, database: database.embedded ? 'embedded' : 'DATABASE_URL', adminAuthStore: config.authFailures.store },
@@ -44,7 +47,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     url,
     database,
     stop: async () => {
-      await drain(server, config.shutdownTimeoutMs, logger);
+      const drained = drain(server, config.shutdownTimeoutMs, logger);
+      // Subscriptions end cleanly (SSE: a complete event; WebSocket: complete, then close 1001).
+      await events.close();
+      await webSockets.close();
+      await drained;
       await failures.close();
       await disconnectPrisma();
       await database.stop();
@@ -59,7 +66,7 @@ async function serve(
   database: Database,
   tracing: Tracing | undefined,
   failures: FailureLimit,
-): Promise<Server> {
+): Promise<{ server: Server; events: EventFeed; webSockets: WebSocketService }> {
   const applied = await applyPendingMigrations(database.url);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   connectPrisma(database.url, {
@@ -71,6 +78,16 @@ async function serve(
         'a database connection failed; the pool opens another when needed',
       ),
   });
+  const events = new EventFeed({
+    db: getPrisma,
+    // LISTEN needs a session connection: DATABASE_LISTEN_URL when DATABASE_URL is a transaction pooler.
+    listenUrl: config.databaseListenUrl ?? database.url,
+    logger,
+    maxSubscriptions: config.events.maxSubscriptions,
+    retentionHours: config.events.retentionHours,
+    connectTimeoutMs: config.database.connectTimeoutMs,
+  });
+  await events.start();
   const adminPassword = config.adminPassword ?? generateAdminPassword();
   const generated = !config.adminPassword;
   const gateway = createGateway({
@@ -81,8 +98,14 @@ async function serve(
     authFailures: config.authFailures,
     failureLimiter: failures.limiter,
     tracerProvider: tracing?.provider,
+    events,
   });
   const server = createServer(gateway);
+  const webSockets = serveWebSockets(server, gateway, {
+    corsOrigins: config.corsOrigins,
+    trustedDocuments: config.trustedDocuments,
+    logger,
+  });
   await new Promise<void>((listening, failed) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       failed(
@@ -90,9 +113,12 @@ async function serve(
       ),
     );
     server.listen(config.port, listening);
+  }).catch(async (error: unknown) => {
+    await events.close();
+    throw error;
   });
   announceAdminHeader(generated ? adminPassword : undefined, portOf(server));
-  return server;
+  return { server, events, webSockets };
 }
 
 /**
