@@ -17,6 +17,7 @@ import {
   startHaproxy,
   startPgBouncer,
 } from './components.js';
+import { subscribeSse } from '../helpers/event-stream.js';
 import { agentFrom, type LoadReport, post, runLoad } from './load.js';
 
 const SERVER_URL = process.env.TOPOLOGY_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -186,9 +187,42 @@ describe('beyond one machine: PgBouncer (transaction mode), three instances, HAP
     }
   });
 
-  // Issue 13 (events): once subscriptions land, subscribe through the balancer on one instance,
-  // redeem through another, and expect the event; the instances already get DATABASE_LISTEN_URL.
-  it.todo('delivers events across instances');
+  it('delivers events across instances: a subscriber on each instance gets every change, in one order', async () => {
+    const owner = did();
+    const variables = { filter: { forAccount: owner } };
+    const options = { authorization: admin.authorization };
+    // One subscriber on each instance (straight to its port) and one through the balancer; the
+    // changes go through the balancer, so round robin spreads them over the three instances.
+    const streams = await Promise.all([
+      ...instances.map((instance) => subscribeSse(fetch, `${instance.origin}/graphql`, variables, options)),
+      subscribeSse(fetch, graphql, variables, options),
+    ]);
+    try {
+      const codes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const data = await call<{ createInviteCode: { code: string } }>(
+          'mutation($input: CreateInviteCodeInput!) { createInviteCode(input: $input) { code } }',
+          { input: { useCount: 1, forAccount: owner } },
+        );
+        codes.push(data.createInviteCode.code);
+      }
+      for (const code of codes.slice(0, 3))
+        await call('mutation($input: RedeemInviteCodeInput!) { redeemInviteCode(input: $input) { usedBy } }', {
+          input: { code, usedBy: did() },
+        });
+      await Promise.all(streams.map((stream) => stream.waitFor(9, 60_000)));
+      const orders = streams.map((stream) =>
+        stream.events().map(({ kind, inviteCode }) => `${kind} ${inviteCode.code}`),
+      );
+      expect(orders[0]).toHaveLength(9);
+      expect(new Set(orders[0])).toEqual(
+        new Set([...codes.map((code) => `CREATED ${code}`), ...codes.slice(0, 3).map((code) => `USED ${code}`)]),
+      );
+      for (const order of orders) expect(order).toEqual(orders[0]);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
+  });
 
   it('loses no request in a rolling restart under load (SIGTERM one instance at a time, start it again)', async () => {
     let sent = 0;
